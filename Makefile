@@ -1,0 +1,46 @@
+# Two commands for a fresh machine (Debian, Python 3.11, package registries only):
+#   make run    demo data + warehouse when missing, then the dashboard on http://localhost:$(PORT)
+#   make test   test dependencies (and Debian's chromium for browser tests), then every test
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+INBOX     ?= data/inbox
+WAREHOUSE ?= data/build/warehouse.duckdb
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test warehouse demo-inbox chromium bench clean
+
+$(VENV)/.runtime-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.runtime-installed requirements-test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+# Demo extracts are written only when the inbox is empty or missing: real partner files in the
+# inbox are never overwritten.
+demo-inbox: $(VENV)/.runtime-installed
+	@if [ -z "$$(ls -A $(INBOX) 2>/dev/null)" ]; then \
+	  echo "no partner files in $(INBOX): writing demo extracts (synthetic data)"; \
+	  $(PY) -m etl demo --out $(INBOX); fi
+
+warehouse: demo-inbox
+	@if [ ! -f $(WAREHOUSE) ]; then $(PY) -m etl build --inbox $(INBOX) --warehouse $(WAREHOUSE); fi
+
+run: warehouse
+	PEH_WAREHOUSE=$(WAREHOUSE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.test-installed chromium
+	$(PY) -m pytest
+
+bench: $(VENV)/.runtime-installed
+	$(PY) benchmarks/etl_throughput.py
+
+clean:
+	rm -rf data/build data/inbox test-output

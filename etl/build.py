@@ -1,0 +1,277 @@
+"""`python -m etl build`: every partner file in the inbox -> a new warehouse, swapped in whole.
+
+Steps, in order:
+1. find the deliveries: every file in the inbox whose name matches a contract; identical files
+   (same sha256) load once; other files are listed as not recognised;
+2. read and check each (file, table): landed rows go to raw_<table> with provenance (file,
+   sha256, row, load id, received time), rejected rows to `rejects` with column, value, reason;
+   rows read = rows landed + rows rejected, for every load;
+3. work out the current rows (stg_<table>) and the revisions between deliveries;
+4. add the reference tables, the sources and the load log;
+5. swap the new file in. A file that cannot be read at all stops the build before step 5:
+   the live warehouse is untouched and every such file is named in the error.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from etl import conform, reference
+from etl.contract import Source, Table, load_contracts, tables_for_file
+from etl.periods import next_period_end, period_end
+from etl.readers import DEFAULT_MAX_FILE_MB, FileProblem, read_table
+from etl.revisions import REVISIONS_DDL, build_staging, record_revisions
+from etl.validate import checking_sql, landed_columns, landed_select, period_expr, q
+from etl.warehouse import building
+
+IGNORED_SUFFIXES = {".txt", ".md", ".pdf", ".json"}
+DEMO_MARKER = "DEMO_DATA.txt"
+
+
+class BuildFailed(Exception):
+    """The build stopped; the live warehouse is unchanged. The message lists every reason."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    path: Path
+    sha256: str
+    received: dt.datetime
+    tables: tuple[Table, ...]
+
+    @property
+    def load_id(self) -> str:
+        # Derived from the content, so rebuilding from the same files gives the same ids.
+        return self.sha256[:12]
+
+
+@dataclass
+class BuildReport:
+    loads: list[dict] = field(default_factory=list)
+    unrecognised: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    top_reasons: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    demo: bool = False
+    seconds: float = 0.0
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport) -> list[Delivery]:
+    if not inbox.is_dir():
+        raise BuildFailed(f"the inbox {inbox} does not exist or is not a folder")
+    deliveries, seen = [], {}
+    for path in sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.suffix.lower() in IGNORED_SUFFIXES:
+            continue
+        tables = tables_for_file(path.name, sources)
+        if not tables:
+            report.unrecognised.append(path.name)
+            continue
+        digest = sha256_of(path)
+        if digest in seen:
+            report.duplicates.append((path.name, seen[digest]))
+            continue
+        seen[digest] = path.name
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+        deliveries.append(Delivery(path, digest, received, tuple(tables)))
+    # Load in the order the files arrived, so raw tables read as the history they are.
+    return sorted(deliveries, key=lambda d: (d.received, d.path.name))
+
+
+def create_schema(con, sources: list[Source]) -> None:
+    conform.install(con)
+    for source in sources:
+        for table in source.tables:
+            columns = ", ".join(f"{q(n)} {t}" for n, t in landed_columns(table))
+            con.execute(f"CREATE TABLE {q('raw_' + table.name)} ({columns}, _load_id VARCHAR, _file VARCHAR, "
+                        f"_sha256 VARCHAR, _row BIGINT, _received TIMESTAMP)")
+    con.execute("""CREATE TABLE rejects (source VARCHAR, table_name VARCHAR, file VARCHAR, load_id VARCHAR,
+                   row_number BIGINT, record BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)""")
+    con.execute("""CREATE TABLE load_log (load_id VARCHAR, source VARCHAR, table_name VARCHAR, file VARCHAR,
+                   sha256 VARCHAR, received TIMESTAMP, encoding VARCHAR, rows_read BIGINT, rows_landed BIGINT,
+                   rows_rejected BIGINT, ignored_columns VARCHAR, first_period VARCHAR, last_period VARCHAR,
+                   due_date DATE, late BOOLEAN)""")
+    con.execute(REVISIONS_DDL)
+
+
+def load_one(con, delivery: Delivery, table: Table, source: Source, max_file_mb: float) -> dict:
+    cells = read_table(delivery.path, table, max_file_mb)
+    con.register("_incoming", cells.cells)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {checking_sql(table, '_incoming')}")
+    finally:
+        con.unregister("_incoming")
+    provenance = [delivery.load_id, delivery.path.name, delivery.sha256, delivery.received]
+    con.execute(f"INSERT INTO {q('raw_' + table.name)} SELECT {landed_select(table)}, ?, ?, ?, _row, ? "
+                f"FROM _checked WHERE len(_problems) = 0 ORDER BY _row", provenance)
+    con.execute("""INSERT INTO rejects SELECT ?, ?, ?, ?, _row, _record, p.column, p.value, p.reason
+                   FROM (SELECT _row, _record, unnest(_problems) AS p FROM _checked WHERE len(_problems) > 0)
+                   ORDER BY _record""", [table.source, table.name, delivery.path.name, delivery.load_id])
+    for i, (row_number, text) in enumerate(cells.ragged_rows):
+        # Malformed lines never reached the checks; they get records numbered after the rest.
+        con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                    [table.source, table.name, delivery.path.name, delivery.load_id, row_number,
+                     cells.cells.num_rows + i, text, f"wrong number of cells (expected {len(cells.headers_found)})"])
+    read, landed = con.execute("SELECT count(*), count(*) FILTER (len(_problems) = 0) FROM _checked").fetchall()[0]
+    read += len(cells.ragged_rows)
+    first, last = _period_range(con, table)
+    due = None
+    if last is not None:
+        due = period_end(last) + dt.timedelta(days=source.due_days_after_period_end)
+    entry = {
+        "load_id": delivery.load_id, "source": table.source, "table_name": table.name,
+        "file": delivery.path.name, "sha256": delivery.sha256, "received": delivery.received,
+        "encoding": cells.encoding, "rows_read": read, "rows_landed": landed,
+        "rows_rejected": read - landed, "ignored_columns": json.dumps(cells.ignored_headers),
+        "first_period": first, "last_period": last, "due_date": due,
+        "late": None if due is None else delivery.received.date() > due,
+    }
+    con.execute("INSERT INTO load_log VALUES (" + ", ".join("?" * len(entry)) + ")", list(entry.values()))
+    return entry
+
+
+def _period_range(con, table: Table) -> tuple[str | None, str | None]:
+    if table.supersede != "by_period":
+        return None, None
+    period = period_expr(table)
+    first, last = con.execute(f"SELECT CAST(min({period}) AS VARCHAR), CAST(max({period}) AS VARCHAR) "
+                              f"FROM _checked WHERE len(_problems) = 0").fetchall()[0]
+    return first, last
+
+
+def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
+    """One row per table: who sends it, what has arrived, and when the next delivery is due."""
+    con.execute("""CREATE TABLE sources (source VARCHAR, table_name VARCHAR, partner_en VARCHAR, partner_cy VARCHAR,
+                   system VARCHAR, cadence VARCHAR, due_days_after_period_end INTEGER, supersede VARCHAR,
+                   notes VARCHAR, deliveries BIGINT, last_received TIMESTAMP, latest_period VARCHAR,
+                   next_period_end DATE, next_due DATE)""")
+    for source in sources:
+        for table in source.tables:
+            deliveries, last_received, latest = con.execute(
+                "SELECT count(DISTINCT load_id), max(received), max(last_period) FROM load_log WHERE table_name = ?",
+                [table.name]).fetchall()[0]
+            covered_to = None
+            if latest is not None:
+                covered_to = period_end(latest)
+            elif last_received is not None:
+                # A whole extract covers up to the last full period before it was taken.
+                covered_to = _last_period_end_before(source.cadence, last_received.date())
+            next_end = next_period_end(source.cadence, covered_to) if covered_to else None
+            next_due = next_end + dt.timedelta(days=source.due_days_after_period_end) if next_end else None
+            con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [source.id, table.name, source.partner_en, source.partner_cy, source.system,
+                         source.cadence, source.due_days_after_period_end, table.supersede, source.notes,
+                         deliveries, last_received, latest, next_end, next_due])
+
+
+def _last_period_end_before(cadence: str, day: dt.date) -> dt.date:
+    end = next_period_end(cadence, day - dt.timedelta(days=400))
+    while True:
+        following = next_period_end(cadence, end)
+        if following >= day:
+            return end
+        end = following
+
+
+def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
+          progress: bool = True, today: dt.date | None = None) -> BuildReport:
+    """Build a new warehouse from every file in the inbox and swap it in; see the module doc."""
+    import time
+
+    from tqdm import tqdm
+
+    started = time.perf_counter()
+    sources = load_contracts()
+    by_id = {s.id: s for s in sources}
+    report = BuildReport(demo=(Path(inbox) / DEMO_MARKER).exists())
+    deliveries = find_deliveries(Path(inbox), sources, report)
+    problems: list[str] = []
+    work = [(d, t) for d in deliveries for t in d.tables]
+    with building(Path(warehouse)) as con:
+        create_schema(con, sources)
+        for delivery, table in tqdm(work, desc="loading partner files", unit="table", disable=not progress):
+            try:
+                report.loads.append(load_one(con, delivery, table, by_id[table.source], max_file_mb))
+            except FileProblem as problem:
+                problems.append(str(problem))
+            except duckdb.Error as error:
+                problems.append(f"{delivery.path.name} ({table.name}): could not be checked: {error}")
+        if problems:
+            raise BuildFailed("\n".join(["these files cannot be read, so the warehouse was not changed:"]
+                                        + [f"  - {p}" for p in problems]))
+        _only_first_delivery_is_late(con)
+        for source in sources:
+            for table in source.tables:
+                build_staging(con, table)
+                record_revisions(con, table)
+        reference.load(con)
+        add_sources_table(con, sources, today or dt.date.today())
+        report.top_reasons = _top_reasons(con)
+        report.seconds = time.perf_counter() - started
+        _write_build_info(con, inbox, report)
+        _check_invariant(con)
+    report.seconds = time.perf_counter() - started
+    for source in sources:
+        if not any(entry["source"] == source.id for entry in report.loads):
+            report.warnings.append(f"no deliveries from {source.partner_en} ({source.id}) in the inbox")
+    return report
+
+
+def _only_first_delivery_is_late(con) -> None:
+    """A corrected resubmission of a period that arrived on time is a revision, not a late delivery."""
+    con.execute("""UPDATE load_log l SET late = false
+                   WHERE late AND EXISTS (SELECT 1 FROM load_log e WHERE e.table_name = l.table_name
+                                          AND e.last_period = l.last_period AND e.received < l.received)""")
+
+
+def _top_reasons(con) -> dict[str, list[tuple[str, int]]]:
+    rows = con.execute("""SELECT table_name, reason, count(DISTINCT (file, record)) AS n FROM rejects
+                          GROUP BY ALL ORDER BY table_name, n DESC, reason""").fetchall()
+    reasons: dict[str, list[tuple[str, int]]] = {}
+    for table_name, reason, n in rows:
+        reasons.setdefault(table_name, []).append((reason, n))
+    return reasons
+
+
+def _write_build_info(con, inbox: Path, report: BuildReport) -> None:
+    con.execute("CREATE TABLE build_info (key VARCHAR, value VARCHAR)")
+    con.executemany("INSERT INTO build_info VALUES (?, ?)", [
+        ("built_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+        ("inbox", str(Path(inbox).resolve())),
+        ("demo_data", "true" if report.demo else "false"),
+        ("unrecognised_files", json.dumps(report.unrecognised)),
+        ("duplicate_files", json.dumps(report.duplicates)),
+        ("duckdb_version", duckdb.__version__),
+    ])
+
+
+def _check_invariant(con) -> None:
+    """rows read = rows landed + rows rejected, for every load, checked against the tables."""
+    broken = con.execute("""
+        WITH landed AS (SELECT load_id, table_name, count(DISTINCT record) AS rejected_rows
+                        FROM rejects GROUP BY ALL)
+        SELECT l.file, l.table_name, l.rows_read, l.rows_landed, COALESCE(r.rejected_rows, 0)
+        FROM load_log l LEFT JOIN landed r USING (load_id, table_name)
+        WHERE l.rows_read <> l.rows_landed + COALESCE(r.rejected_rows, 0)""").fetchall()
+    if broken:
+        raise BuildFailed(f"row accounting failed (rows read <> landed + rejected): {broken}")
+    for table_name, in con.execute("SELECT DISTINCT table_name FROM load_log").fetchall():
+        per_load = con.execute(f"SELECT _load_id, count(*) FROM {q('raw_' + table_name)} GROUP BY 1").fetchall()
+        logged = dict(con.execute("SELECT load_id, rows_landed FROM load_log WHERE table_name = ?",
+                                  [table_name]).fetchall())
+        for load_id, count in per_load:
+            if logged.get(load_id) != count:
+                raise BuildFailed(f"row accounting failed for {table_name} load {load_id}")
