@@ -26,7 +26,7 @@ from etl.contract import Source, Table, load_contracts, tables_for_file
 from etl.periods import next_period_end, period_end
 from etl.readers import DEFAULT_MAX_FILE_MB, FileProblem, read_table
 from etl.revisions import REVISIONS_DDL, build_staging, record_revisions
-from etl.validate import checking_sql, landed_columns, landed_select, period_expr, q
+from etl.validate import checking_sql, conform_distinct_values, landed_columns, landed_select, period_expr, q
 from etl.warehouse import building
 
 IGNORED_SUFFIXES = {".txt", ".md", ".pdf", ".json"}
@@ -109,14 +109,14 @@ def create_schema(con, sources: list[Source]) -> None:
 
 def load_one(con, delivery: Delivery, table: Table, source: Source, max_file_mb: float) -> dict:
     cells = read_table(delivery.path, table, max_file_mb)
-    con.register("_incoming", cells.cells)
+    con.register("_incoming", conform_distinct_values(con, cells.cells, table))
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {checking_sql(table, '_incoming')}")
     finally:
         con.unregister("_incoming")
     provenance = [delivery.load_id, delivery.path.name, delivery.sha256, delivery.received]
     con.execute(f"INSERT INTO {q('raw_' + table.name)} SELECT {landed_select(table)}, ?, ?, ?, _row, ? "
-                f"FROM _checked WHERE len(_problems) = 0 ORDER BY _row", provenance)
+                f"FROM _checked WHERE len(_problems) = 0", provenance)
     con.execute("""INSERT INTO rejects SELECT ?, ?, ?, ?, _row, _record, p.column, p.value, p.reason
                    FROM (SELECT _row, _record, unnest(_problems) AS p FROM _checked WHERE len(_problems) > 0)
                    ORDER BY _record""", [table.source, table.name, delivery.path.name, delivery.load_id])

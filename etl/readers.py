@@ -73,11 +73,16 @@ def check_size(path: Path, max_file_mb: float) -> None:
                           "(raise --max-file-mb if this is expected)")
 
 
-def _decode(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[str, str]:
+def _check_bytes(path: Path, data: bytes) -> None:
     if not data.strip(b" \t\r\n" + UTF8_BOM):
         raise FileProblem(f"{path.name}: the file is empty")
     if b"\x00" in data[:65536]:
         raise FileProblem(f"{path.name}: this is not a text (CSV) file: it contains binary data")
+
+
+def _decode(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[str, str]:
+    """The whole file as text and the encoding it was read with."""
+    _check_bytes(path, data)
     if data.startswith(UTF8_BOM):
         return data[len(UTF8_BOM):].decode("utf-8", errors="strict"), "utf-8-sig"
     first_error = None
@@ -90,6 +95,27 @@ def _decode(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[str, s
     raise FileProblem(
         f"{path.name}: the text is not in an accepted encoding ({', '.join(encodings)}): "
         f"byte 0x{bad} at position {first_error.start} cannot be read; send UTF-8")
+
+
+def _utf8_bytes(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes without a byte-order mark, and the encoding it came in.
+
+    Valid UTF-8 is passed through without a copy; only a file in another accepted encoding
+    (Windows-1252 from finance systems) is decoded and re-encoded.
+    """
+    _check_bytes(path, data)
+    if data.startswith(UTF8_BOM):
+        body, encoding = memoryview(data)[len(UTF8_BOM):], "utf-8-sig"
+    else:
+        body, encoding = memoryview(data), "utf-8"
+    try:
+        str(body, "utf-8")      # validates; Arrow would otherwise fail mid-file with a vaguer message
+        return body, encoding
+    except UnicodeDecodeError:
+        if encoding == "utf-8-sig":
+            raise FileProblem(f"{path.name}: the file starts as UTF-8 but is not valid UTF-8") from None
+    text, encoding = _decode(path, data, tuple(e for e in encodings if e != "utf-8") or encodings)
+    return text.encode("utf-8"), encoding
 
 
 def _check_delimiter(path: Path, header_line: str, table: Table) -> None:
@@ -125,23 +151,23 @@ def _select(file_label: str, cells: pa.Table, headers: list[str], table: Table, 
 
 def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RawTable:
     check_size(path, max_file_mb)
-    data = path.read_bytes()
-    text, encoding = _decode(path, data, table.encodings)
-    header_line = text.split("\n", 1)[0]
+    utf8, encoding = _utf8_bytes(path, path.read_bytes(), table.encodings)
+    end_of_header = bytes(utf8[:65536]).find(b"\n")
+    header_line = bytes(utf8[:end_of_header if end_of_header >= 0 else 65536]).decode("utf-8").rstrip("\r")
     _check_delimiter(path, header_line, table)
     headers = next(csv.reader([header_line]))
-    if len(set(h.strip() for h in headers if h.strip())) != len([h for h in headers if h.strip()]):
+    named = [h.strip() for h in headers if h.strip()]
+    if len(set(named)) != len(named):
         raise FileProblem(f"{path.name}: two columns have the same heading: {headers}")
-    # Fast path: Arrow's multi-threaded reader on UTF-8 bytes. Malformed lines (too many or too
-    # few fields) come back without a reliable row number, so a file that has any is re-read
-    # with the standard library to give the partner exact row numbers.
-    utf8 = data[len(UTF8_BOM):] if encoding == "utf-8-sig" else (data if encoding == "utf-8" else text.encode("utf-8"))
+    # Fast path: Arrow's multi-threaded reader. Malformed lines (too many or too few cells) come
+    # back without a reliable row number, so a file that has any is re-read with the standard
+    # library to give the partner exact row numbers.
     ragged: list[str] = []
     names = [f"c{i}" for i in range(len(headers))]
     try:
         cells = pacsv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=16 << 20),
+            pa.py_buffer(utf8),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=True,
                                               invalid_row_handler=lambda row: ragged.append(row.text) or "skip"),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -151,7 +177,7 @@ def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB)
     except pa.ArrowInvalid as error:
         raise FileProblem(f"{path.name}: the file cannot be read as CSV: {str(error).splitlines()[0]}") from None
     if ragged:
-        return _read_csv_slow(path, text, encoding, headers, table)
+        return _read_csv_slow(path, bytes(utf8).decode("utf-8"), encoding, headers, table)
     row_numbers = pa.array(range(2, cells.num_rows + 2), type=pa.int64())
     selected, ignored = _select(path.name, cells, headers, table, row_numbers)
     return RawTable(selected, encoding, headers, ignored)

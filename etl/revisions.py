@@ -36,6 +36,10 @@ def build_staging(con, table: Table) -> None:
 
 def record_revisions(con, table: Table) -> None:
     """Append this table's revisions to the revisions table (needs _ranked from build_staging)."""
+    deliveries = con.execute("SELECT count(DISTINCT _load_id) FROM _ranked").fetchall()[0][0]
+    if deliveries < 2:          # nothing was superseded, so nothing can have been revised
+        con.execute("DROP TABLE _ranked")
+        return
     keys, values = list(table.key), compared_columns(table)
     side = lambda s: ", ".join(f"{s}.{q(c)} AS {q(s + '__' + c)}" for c in keys + values)  # noqa: E731
     same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in keys)

@@ -10,6 +10,9 @@ rows a file) the whole ETL must stay within a small multiple of DuckDB's own CSV
 """
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from etl.contract import Column, Table
 
 SQL_TYPES = {
@@ -29,7 +32,7 @@ EXPECTED = {
     "money": "an amount of money such as 1,234.56",
 }
 
-TOTALS_PATTERN = r"^\s*(grand\s+)?totals?\s*:?\s*$"
+TOTALS_LABELS = ("total", "totals", "grand total", "total:", "totals:", "all wards", "wrexham total")
 
 
 def q(name: str) -> str:
@@ -45,9 +48,16 @@ def raw(column: Column) -> str:
     return f"s.{q(column.name)}"
 
 
-def conformed_expr(column: Column, ward_alias: str) -> str:
+# Types whose conforming is costly (regular expressions, several date formats, look-ups) but
+# whose cells take few distinct values: they are conformed once per distinct value and joined
+# back, which keeps the checks close to the speed of reading the file.
+BY_DISTINCT_VALUE = {"date", "month", "quarter", "financial_year", "academic_year", "school_term",
+                     "ward", "category"}
+
+
+def conformed_expr(column: Column, ward_alias: str, r: str | None = None) -> str:
     """SQL giving the conformed value of a column (NULL when it cannot be conformed)."""
-    r = raw(column)
+    r = r or raw(column)
     t = column.type
     if t == "text":
         return f"NULLIF(trim({r}), '')"
@@ -76,11 +86,11 @@ def _norm(text: str) -> str:
     return norm_label(text)
 
 
-def problem_expr(column: Column, value: str) -> str:
+def problem_expr(column: Column, value: str, r: str | None = None) -> str:
     """SQL giving the reason a cell is rejected, or NULL. `value` is the conformed expression."""
-    r = raw(column)
+    r = r or raw(column)
     blank = f"({r} IS NULL OR trim({r}) = '')"
-    parts = [f"WHEN starts_with(trim({r}), '=') THEN 'a formula, not a value: send the value'"]
+    parts = [f"WHEN starts_with(ltrim({r}), '=') THEN 'a formula, not a value: send the value'"]
     if column.small_count_marker:
         parts.append(f"WHEN trim({r}) = {lit(column.small_count_marker)} THEN NULL")
     if column.required:
@@ -128,17 +138,55 @@ def period_expr(table: Table) -> str:
     return f"CAST({column} AS VARCHAR)"
 
 
+def _distinct_sql(column: Column) -> str:
+    """SQL conforming a table `_distinct(i, raw)` of one column's distinct raw values."""
+    r = "d.raw"
+    join = ""
+    if column.type == "ward":
+        code = f"NULLIF(lower(regexp_extract({r}, '[Ww]05[0-9]{{6}}')), '')"
+        join = f"LEFT JOIN ward_lookup w ON w.label_key = COALESCE({code}, norm_label({r}))"
+    value = conformed_expr(column, "w", r)
+    totals = (f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
+              if column.type in ("ward", "category") else "false")
+    return (f"SELECT CAST({value} AS {SQL_TYPES[column.type]}) AS value, {problem_expr(column, value, r)} AS problem, "
+            f"COALESCE({totals}, false) AS is_totals FROM _distinct d {join} ORDER BY d.i")
+
+
+def conform_distinct_values(con, cells: pa.Table, table: Table) -> pa.Table:
+    """Add value__/problem__/totals__ columns for the costly columns, conforming each distinct
+    raw value once in DuckDB and spreading the answers back with Arrow (no join on the rows)."""
+    for column in table.columns:
+        if column.type not in BY_DISTINCT_VALUE:
+            continue
+        encoded = pc.dictionary_encode(cells.column(column.name), null_encoding="encode").combine_chunks()
+        distinct = pa.table({"i": pa.array(range(len(encoded.dictionary)), type=pa.int64()),
+                             "raw": encoded.dictionary})
+        con.register("_distinct", distinct)
+        try:
+            answers = con.sql(_distinct_sql(column)).to_arrow_table()
+        finally:
+            con.unregister("_distinct")
+        indices = encoded.indices
+        for name in ("value", "problem", "is_totals"):
+            cells = cells.append_column(f"{name}__{column.name}", pc.take(answers.column(name), indices))
+    return cells
+
+
 def checking_sql(table: Table, incoming: str) -> str:
-    """One SELECT over the incoming text table giving conformed columns and a list of problems."""
-    joins, selects, problems = [], [], []
+    """One SELECT over the incoming text table giving conformed columns and a list of problems.
+
+    `incoming` must already carry the columns conform_distinct_values() adds."""
+    selects, problems, totals = [], [], []
     for i, column in enumerate(table.columns):
-        alias = f"w{i}"
-        if column.type == "ward":
-            code = f"NULLIF(lower(regexp_extract({raw(column)}, '[Ww]05[0-9]{{6}}')), '')"
-            joins.append(f"LEFT JOIN ward_lookup {alias} ON {alias}.label_key = "
-                         f"COALESCE({code}, norm_label({raw(column)}))")
-        value = conformed_expr(column, alias)
-        problem = problem_expr(column, value)
+        if column.type in BY_DISTINCT_VALUE:
+            # conformed beforehand by conform_distinct_values()
+            value, problem = f"s.{q('value__' + column.name)}", f"s.{q('problem__' + column.name)}"
+            totals.append(f"s.{q('is_totals__' + column.name)}")
+        else:
+            value = conformed_expr(column, "")
+            problem = problem_expr(column, value)
+            if column.type == "text":
+                totals.append(f"lower(trim({raw(column)})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})")
         selects.append(f"CAST({value} AS {SQL_TYPES[column.type]}) AS {q(column.name)}")
         selects.append(f"{raw(column)} AS {q('raw__' + column.name)}")
         selects.append(f"{problem} AS {q('problem__' + column.name)}")
@@ -146,9 +194,9 @@ def checking_sql(table: Table, incoming: str) -> str:
             selects.append(f"COALESCE(trim({raw(column)}) = {lit(column.small_count_marker)}, false) "
                            f"AS {q(column.name + '_suppressed')}")
     raw_cells = [raw(c) for c in table.columns]
-    all_blank = " AND ".join(f"({c} IS NULL OR trim({c}) = '')" for c in raw_cells)
-    label_columns = [raw(c) for c in table.columns if c.type in ("text", "ward", "category")]
-    totals = " OR ".join(f"regexp_matches(lower(COALESCE({c}, '')), {lit(TOTALS_PATTERN)})" for c in label_columns) or "false"
+    # The reader turns empty cells into NULL, so a blank row is one whose cells are all NULL.
+    all_blank = " AND ".join(f"{c} IS NULL" for c in raw_cells)
+    is_totals = " OR ".join(f"COALESCE({t}, false)" for t in totals) or "false"
     for column in table.columns:
         problems.append(f"{{'column': {lit(column.name)}, 'reason': {q('problem__' + column.name)}, "
                         f"'value': {q('raw__' + column.name)}}}")
@@ -162,10 +210,9 @@ def checking_sql(table: Table, incoming: str) -> str:
 WITH conformed AS (
     SELECT s._row, s._record,
            ({all_blank}) AS _blank,
-           ({totals}) AS _totals,
+           ({is_totals}) AS _totals,
            {', '.join(selects)}
     FROM {incoming} s
-    {' '.join(joins)}
 ),
 judged AS (
     SELECT *,
