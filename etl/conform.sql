@@ -7,12 +7,14 @@
 CREATE OR REPLACE MACRO norm_label(x) AS
     regexp_replace(lower(replace(trim(x), '&', 'and')), '[^a-z0-9<>]', '', 'g');
 
+-- Two-digit-year formats come first: '%Y' would read '03-Jun-24' as the year 24 AD, while '%y'
+-- refuses a four-digit year, so each date finds its one right format.
 CREATE OR REPLACE MACRO conform_date(x) AS
-    CAST(try_strptime(trim(x), ['%Y-%m-%d', '%d/%m/%Y', '%d-%b-%Y', '%d-%b-%y', '%d %B %Y',
-                                '%d %b %Y', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%y']) AS DATE);
+    CAST(try_strptime(trim(x), ['%Y-%m-%d', '%d/%m/%y', '%d/%m/%Y', '%d-%b-%y', '%d-%b-%Y', '%d %B %Y',
+                                '%d %b %Y', '%Y-%m-%d %H:%M:%S', '%d/%m/%Y %H:%M']) AS DATE);
 
 CREATE OR REPLACE MACRO conform_month(x) AS
-    CAST(date_trunc('month', try_strptime(trim(x), ['%Y-%m', '%b-%y', '%B %Y', '%b %Y', '%B-%y',
+    CAST(date_trunc('month', try_strptime(trim(x), ['%Y-%m', '%b-%y', '%B-%y', '%B %Y', '%b %Y',
                                                     '%Y-%m-%d', '%d/%m/%Y', '%m/%Y'])) AS DATE);
 
 -- Numbers: thousands separators allowed; a count must be whole and not negative (checked apart

@@ -67,6 +67,7 @@ class Table:
     period_grain: str | None = None
     rules: tuple[Rule, ...] = ()
     statxplore: StatXplore | None = None
+    due_days_after_period_end: int | None = None   # overrides the source's, when a table comes later
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -160,6 +161,7 @@ def _table(name: str, raw: dict, source_id: str, column_sets: dict, where: str) 
         period_grain=raw.get("period_grain"),
         rules=rules,
         statxplore=statxplore,
+        due_days_after_period_end=raw.get("due_days_after_period_end"),
     )
 
 

@@ -212,41 +212,88 @@ def _cell_text(value) -> str | None:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.timedelta):
+        return None if not value else str(value)
     text = str(value).strip()
     return text or None
 
 
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index - 1
+
+
+def _sheet_formulas(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
+    """{(row, column): formula} for the cells of a sheet that hold a formula.
+
+    The fast workbook reader gives the value Excel last cached, which may be stale or missing,
+    so formulas are found in the sheet's XML itself and rejected: partners must send values.
+    """
+    import xml.etree.ElementTree as ET
+
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    with zipfile.ZipFile(path) as archive:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet")
+                    if s.get("name") == sheet_name), None)
+        target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
+        if target is None:
+            return {}
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        xml = archive.read(member).decode("utf-8", errors="replace")
+    if "<f" not in xml:
+        return {}
+    formulas = {}
+    for cell in re.finditer(r'<c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*?(?:/>|>(.*?)</c>)', xml, re.DOTALL):
+        inner = cell.group(3) or ""
+        found = re.search(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", inner, re.DOTALL)
+        if found:
+            formulas[(int(cell.group(2)), _column_index(cell.group(1)))] = "=" + (found.group(1) or "(shared formula)")
+    return formulas
+
+
 def read_xlsx(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RawTable:
     check_size(path, max_file_mb)
-    import openpyxl  # only needed for workbooks
+    import python_calamine
 
     if not zipfile.is_zipfile(path):
         raise FileProblem(f"{path.name}: this is not an Excel workbook (.xlsx)")
     try:
-        # read_only streams rows; data_only=False so a formula comes back as its text ("=A1+2")
-        # and can be rejected rather than silently taken as the value Excel last cached.
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises many types for broken workbooks
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        names = workbook.sheet_names
+    except Exception as error:  # the reader raises several types for broken workbooks
         raise FileProblem(f"{path.name}: the workbook cannot be opened: {error}") from None
+    if table.sheet not in names:
+        raise FileProblem(f"{path.name}: the workbook has no sheet {table.sheet!r} "
+                          f"(its sheets are: {', '.join(names)})")
     try:
-        if table.sheet not in workbook.sheetnames:
-            raise FileProblem(f"{path.name}: the workbook has no sheet {table.sheet!r} "
-                              f"(its sheets are: {', '.join(workbook.sheetnames)})")
-        headers, rows, numbers = None, [], []
-        for number, values in enumerate(workbook[table.sheet].iter_rows(values_only=True), start=1):
-            cells = [_cell_text(v) for v in values]
-            if not any(c is not None for c in cells):
-                continue        # an empty worksheet row is not a record
-            if headers is None:
-                headers = [c or "" for c in cells]
-                continue
-            cells = (cells + [None] * len(headers))[:len(headers)]
-            rows.append(cells)
-            numbers.append(number)
-    finally:
-        workbook.close()
+        grid = workbook.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
+        formulas = _sheet_formulas(path, table.sheet)
+    except Exception as error:
+        raise FileProblem(f"{path.name}: sheet {table.sheet!r} cannot be read: {error}") from None
+    headers, rows, numbers = None, [], []
+    for number, values in enumerate(grid, start=1):     # Excel's row numbers
+        cells = [_cell_text(v) for v in values]
+        for (row, column), formula in formulas.items():
+            if row == number and column < len(cells):
+                cells[column] = formula
+        if not any(c is not None for c in cells):
+            continue        # an empty worksheet row is not a record
+        if headers is None:
+            headers = [c or "" for c in cells]
+            continue
+        cells = (cells + [None] * len(headers))[:len(headers)]
+        rows.append(cells)
+        numbers.append(number)
     if headers is None:
         raise FileProblem(f"{path.name}: sheet {table.sheet!r} is empty")
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = [r[:len(headers)] for r in rows]
     names = [f"c{i}" for i in range(len(headers))]
     cells = _table_from_rows(names, rows, numbers)
     label = f"{path.name} (sheet {table.sheet!r})"

@@ -18,28 +18,30 @@ def compared_columns(table: Table) -> list[str]:
             if name not in table.key and not name.endswith("_as_sent")]
 
 
+def _period_sql(table: Table, alias: str = "") -> str:
+    return "'all'" if table.supersede == "full_refresh" else period_expr(table, alias)
+
+
 def build_staging(con, table: Table) -> None:
-    """stg_<table>: the current rows. Leaves _ranked (every raw row with its delivery's rank)."""
-    period = "'all'" if table.supersede == "full_refresh" else period_expr(table)
+    """stg_<table>: the current rows. Leaves _deliveries (period, load, rank; 1 = current)."""
+    raw_table, period = q("raw_" + table.name), _period_sql(table)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _ranked AS
-        WITH d AS (SELECT *, {period} AS _period FROM {q('raw_' + table.name)}),
-        deliveries AS (
-            SELECT _period, _load_id,
-                   dense_rank() OVER (PARTITION BY _period ORDER BY _received DESC, _file DESC) AS _rank
-            FROM (SELECT DISTINCT _period, _load_id, _received, _file FROM d)
-        )
-        SELECT d.*, deliveries._rank FROM d JOIN deliveries USING (_period, _load_id)""")
-    con.execute(f"CREATE TABLE {q('stg_' + table.name)} AS "
-                f"SELECT * EXCLUDE (_rank) FROM _ranked WHERE _rank = 1 ORDER BY _period, _load_id, _row")
+        CREATE OR REPLACE TEMP TABLE _deliveries AS
+        SELECT _period, _load_id, _file,
+               dense_rank() OVER (PARTITION BY _period ORDER BY _received DESC, _file DESC) AS _rank
+        FROM (SELECT DISTINCT {period} AS _period, _load_id, _received, _file FROM {raw_table})""")
+    con.execute(f"""
+        CREATE TABLE {q('stg_' + table.name)} AS
+        SELECT r.*, {_period_sql(table, 'r')} AS _period FROM {raw_table} r
+        SEMI JOIN (SELECT _period, _load_id FROM _deliveries WHERE _rank = 1) c
+          ON c._load_id = r._load_id AND c._period = {_period_sql(table, 'r')}""")
 
 
 def record_revisions(con, table: Table) -> None:
-    """Append this table's revisions to the revisions table (needs _ranked from build_staging)."""
-    deliveries = con.execute("SELECT count(DISTINCT _load_id) FROM _ranked").fetchall()[0][0]
-    if deliveries < 2:          # nothing was superseded, so nothing can have been revised
-        con.execute("DROP TABLE _ranked")
-        return
+    """Append this table's revisions to the revisions table (needs _deliveries from build_staging)."""
+    if con.execute("SELECT count(*) FROM _deliveries WHERE _rank > 1").fetchall()[0][0] == 0:
+        return                  # nothing was superseded, so nothing can have been revised
+    raw_table, period = q("raw_" + table.name), _period_sql(table)
     keys, values = list(table.key), compared_columns(table)
     side = lambda s: ", ".join(f"{s}.{q(c)} AS {q(s + '__' + c)}" for c in keys + values)  # noqa: E731
     same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in keys)
@@ -47,14 +49,15 @@ def record_revisions(con, table: Table) -> None:
         f"'{k}=' || COALESCE(CAST(COALESCE({q('n__' + k)}, {q('o__' + k)}) AS VARCHAR), '')" for k in keys)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _paired AS
-        WITH deliveries AS (SELECT DISTINCT _period, _load_id, _rank FROM _ranked),
-        pairs AS (
+        WITH pairs AS (
             SELECT a._period, a._load_id AS new_load, b._load_id AS old_load
-            FROM deliveries a JOIN deliveries b ON a._period = b._period AND b._rank = a._rank + 1
+            FROM _deliveries a JOIN _deliveries b ON a._period = b._period AND b._rank = a._rank + 1
         ),
-        n AS (SELECT r.*, p.old_load AS _other FROM _ranked r
+        rows AS (SELECT r.*, {_period_sql(table, 'r')} AS _period FROM {raw_table} r
+                 WHERE r._load_id IN (SELECT new_load FROM pairs UNION SELECT old_load FROM pairs)),
+        n AS (SELECT r.*, p.old_load AS _other FROM rows r
               JOIN pairs p ON r._period = p._period AND r._load_id = p.new_load),
-        o AS (SELECT r.*, p.new_load AS _other FROM _ranked r
+        o AS (SELECT r.*, p.new_load AS _other FROM rows r
               JOIN pairs p ON r._period = p._period AND r._load_id = p.old_load)
         SELECT COALESCE(n._period, o._period) AS period,
                n._load_id AS new_load_id, o._load_id AS old_load_id,
@@ -73,7 +76,6 @@ def record_revisions(con, table: Table) -> None:
         parts.append(f"{head}, NULL, NULL, NULL, 'added', {tail} WHERE old_load_id IS NULL")
     con.execute("INSERT INTO revisions " + " UNION ALL ".join(parts))
     con.execute("DROP TABLE _paired")
-    con.execute("DROP TABLE _ranked")
 
 
 REVISIONS_DDL = """

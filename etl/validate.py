@@ -128,9 +128,9 @@ def _bound(column: Column, bound) -> str:
     return f"DATE {lit(bound)}" if _is_dateish(column) else str(float(bound))
 
 
-def period_expr(table: Table) -> str:
-    """SQL (over the checked table) giving a row's period, for by_period supersession."""
-    column = q(table.period_column)
+def period_expr(table: Table, alias: str = "") -> str:
+    """SQL giving a row's period, for by_period supersession (columns qualified by alias)."""
+    column = (f"{alias}." if alias else "") + q(table.period_column)
     if table.period_grain == "quarter":
         return f"fy_quarter_of({column})"
     if table.period_grain == "month":
@@ -146,8 +146,8 @@ def _distinct_sql(column: Column) -> str:
         code = f"NULLIF(lower(regexp_extract({r}, '[Ww]05[0-9]{{6}}')), '')"
         join = f"LEFT JOIN ward_lookup w ON w.label_key = COALESCE({code}, norm_label({r}))"
     value = conformed_expr(column, "w", r)
-    totals = (f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
-              if column.type in ("ward", "category") else "false")
+    # A totals row says "Total" in some label column: the ward, a category, or the period.
+    totals = f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
     return (f"SELECT CAST({value} AS {SQL_TYPES[column.type]}) AS value, {problem_expr(column, value, r)} AS problem, "
             f"COALESCE({totals}, false) AS is_totals FROM _distinct d {join} ORDER BY d.i")
 
@@ -205,7 +205,8 @@ def checking_sql(table: Table, incoming: str) -> str:
         # own problem is the one reported.
         problems.append(f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN ({rule.check}) IS FALSE "
                         f"THEN {lit(rule.message)} END, 'value': CAST({q(rule.column)} AS VARCHAR)}}")
-    key_cols = ", ".join(q(k) for k in table.key)
+    dup_keys = ", ".join(f"{q(k)} AS {q('_key' + str(i))}" for i, k in enumerate(table.key))
+    dup_join = " AND ".join(f"d.{q('_key' + str(i))} IS NOT DISTINCT FROM j.{q(k)}" for i, k in enumerate(table.key))
     return f"""
 WITH conformed AS (
     SELECT s._row, s._record,
@@ -220,16 +221,19 @@ judged AS (
                 WHEN _totals THEN [{{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken from the file)', 'value': NULL}}]
                 ELSE list_filter([{', '.join(problems)}], lambda p: p.reason IS NOT NULL) END AS _problems
     FROM conformed
+),
+dups AS (
+    -- keys held by more than one otherwise valid row (a hash aggregate: far cheaper than a
+    -- window over every row, and almost always empty)
+    SELECT {dup_keys}, min(_record) AS _first_record, min(_row) AS _first_row
+    FROM judged WHERE len(_problems) = 0
+    GROUP BY ALL HAVING count(*) > 1
 )
-SELECT * EXCLUDE (_problems),
-       CASE WHEN len(_problems) = 0 AND _first_record IS DISTINCT FROM _record
-            THEN [{{'column': {lit(table.key[0])}, 'reason': 'duplicate key: the same {", ".join(table.key)} as row ' || _first_row, 'value': CAST({q(table.key[0])} AS VARCHAR)}}]
-            ELSE _problems END AS _problems
-FROM (
-    SELECT *, min(CASE WHEN len(_problems) = 0 THEN _record END) OVER (PARTITION BY {key_cols}) AS _first_record,
-              min(CASE WHEN len(_problems) = 0 THEN _row END) OVER (PARTITION BY {key_cols}) AS _first_row
-    FROM judged
-)
+SELECT {landed_select(table)}, j._row, j._record,
+       CASE WHEN len(j._problems) = 0 AND d._first_record IS NOT NULL AND d._first_record <> j._record
+            THEN [{{'column': {lit(table.key[0])}, 'reason': 'duplicate key: the same {", ".join(table.key)} as row ' || d._first_row, 'value': CAST(j.{q(table.key[0])} AS VARCHAR)}}]
+            ELSE j._problems END AS _problems
+FROM judged j LEFT JOIN dups d ON {dup_join}
 """
 
 
@@ -245,13 +249,13 @@ def landed_columns(table: Table) -> list[tuple[str, str]]:
     return columns
 
 
-def landed_select(table: Table) -> str:
-    """Expressions (over the checked table) for landed_columns, in order."""
+def landed_select(table: Table, alias: str = "j") -> str:
+    """Expressions (over the judged rows) for landed_columns, in order."""
     out = []
     for column in table.columns:
-        out.append(q(column.name))
+        out.append(f"{alias}.{q(column.name)}")
         if column.type == "ward":
-            out.append(f"{q('raw__' + column.name)} AS {q(column.name + '_as_sent')}")
+            out.append(f"{alias}.{q('raw__' + column.name)} AS {q(column.name + '_as_sent')}")
         if column.small_count_marker:
-            out.append(q(column.name + "_suppressed"))
+            out.append(f"{alias}.{q(column.name + '_suppressed')}")
     return ", ".join(out)
