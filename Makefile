@@ -7,9 +7,10 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 INBOX     ?= data/inbox
 WAREHOUSE ?= data/build/warehouse.duckdb
+PUBLISHED ?= data/build/published.duckdb
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test warehouse demo-inbox chromium bench clean
+.PHONY: run test warehouse published demo-inbox chromium bench clean
 
 $(VENV)/.runtime-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,13 @@ demo-inbox: $(VENV)/.runtime-installed
 warehouse: demo-inbox
 	@if [ ! -f $(WAREHOUSE) ]; then $(PY) -m etl build --inbox $(INBOX) --warehouse $(WAREHOUSE); fi
 
-run: warehouse
-	PEH_WAREHOUSE=$(WAREHOUSE) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+# The published file is rebuilt when missing or older than the warehouse.
+published: warehouse
+	@if [ ! -f $(PUBLISHED) ] || [ $(WAREHOUSE) -nt $(PUBLISHED) ]; then \
+	  $(PY) -m indicators build --warehouse $(WAREHOUSE) --out $(dir $(PUBLISHED)); fi
+
+run: published
+	PEH_PUBLISHED=$(PUBLISHED) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
@@ -41,6 +47,7 @@ test: $(VENV)/.test-installed chromium
 
 bench: $(VENV)/.runtime-installed
 	$(PY) benchmarks/etl_throughput.py
+	$(PY) benchmarks/framework_build.py
 
 clean:
 	rm -rf data/build data/inbox test-output

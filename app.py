@@ -1,50 +1,54 @@
-"""Wrexham Prevention and Early Help outcomes dashboard (entry point).
+"""Wrexham Prevention and Early Help outcomes dashboard: page config, language, navigation.
 
-Until the dashboard pages land, this home page shows what the warehouse holds: which partner
-files arrived and how many rows were landed or rejected. It reads the warehouse read-only.
+Run with `make run`. Every page reads only the published, disclosure-controlled file through
+dashboard/data.py; the language and every selection live in the URL.
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import duckdb
 import streamlit as st
 
-WAREHOUSE = Path(os.environ.get("PEH_WAREHOUSE", "data/build/warehouse.duckdb"))
+from dashboard import data, state
+from dashboard.i18n import LANGUAGES, t
+from dashboard.periods import quarter_label
 
-st.set_page_config(page_title="Wrexham Prevention and Early Help", layout="wide")
+st.set_page_config(page_title="Wrexham Prevention and Early Help", page_icon=":material/family_restroom:",
+                   layout="wide")
 
+# The language comes first: page titles and every label below depend on it.
+with st.sidebar:
+    lang = state.select(t("common.language_label"), list(LANGUAGES), key="lang", what="language",
+                        default="en", format_func=lambda code: t(f"common.language_{code}", code),
+                        widget="segmented_control")
+# Streamlit writes <html lang="en"> on every page; Welsh pages must say they are Welsh
+# (WCAG 3.1.1), so a tiny script sets it. `lang` is one of two fixed codes, never user text.
+st.html(f"<script>document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
 
-@st.cache_data(show_spinner=False)
-def load_summary(path: str, version: float):
-    """Per-source delivery counts; `version` (the file's mtime) refreshes the cache on a rebuild."""
-    con = duckdb.connect(path, read_only=True)
-    try:
-        info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
-        table = con.execute("""
-            SELECT s.partner_en AS partner, l.table_name AS "table", count(DISTINCT l.file) AS files,
-                   sum(l.rows_read) AS "rows read", sum(l.rows_landed) AS "rows landed",
-                   sum(l.rows_rejected) AS "rows rejected", max(l.received) AS "last received"
-            FROM load_log l JOIN sources s USING (source, table_name)
-            GROUP BY ALL ORDER BY partner, "table" """).df()
-    finally:
-        con.close()
-    return info, table
+PAGES = [
+    # (name, file, icon, section)
+    ("overview", "pages/overview.py", ":material/dashboard:", "explore"),
+    ("indicator", "pages/indicator.py", ":material/monitoring:", "explore"),
+    ("wards", "pages/wards.py", ":material/map:", "explore"),
+    ("services", "pages/services.py", ":material/diversity_3:", "explore"),
+    ("data_quality", "pages/data_quality.py", ":material/fact_check:", "about"),
+    ("about", "pages/about.py", ":material/info:", "about"),
+]
+sections: dict[str, list] = {}
+for name, path, icon, section in PAGES:
+    page = st.Page(path, title=t(f"nav.{name}"), icon=icon, url_path=name, default=(name == "overview"))
+    sections.setdefault(t(f"common.nav_section_{section}"), []).append(page)
+current = st.navigation(sections)
 
-
-st.title("Wrexham Prevention and Early Help")
-st.write("Is prevention working, where, and is it keeping children out of care? This dashboard "
-         "brings the partners' figures together to show whether things are getting better or worse.")
-
-if not WAREHOUSE.exists():
-    st.warning("No data has been loaded yet. Run `make run` (or `python -m etl build`) first.")
+try:
+    vintage = state.url_value("vintage", list(data.vintage_files()), "vintage")
+    info = data.vintage_info(vintage)
+except data.NoData:
+    st.title(t("common.app_title"))
+    st.warning(t("common.no_data"))
     st.stop()
-
-info, table = load_summary(str(WAREHOUSE), WAREHOUSE.stat().st_mtime)
-if info.get("demo_data") == "true":
-    st.info("**Demo data.** Every figure here is made up by the project's demo generator. "
-            "It behaves like Wrexham's data but describes no real child or family.")
-st.subheader("Partner data loaded")
-st.caption(f"Warehouse built {info.get('built_at', 'unknown')}.")
-st.dataframe(table, hide_index=True, width="stretch")
+st.session_state["vintage"] = vintage
+if info.get("demo_data"):
+    st.warning(t("common.demo_banner"), icon=":material/science:")
+if vintage:
+    st.info(t("common.vintage_pinned", period=quarter_label(info["vintage"], lang), link="?lang=" + lang))
+current.run()
+state.show_notices()

@@ -162,7 +162,7 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
     con.execute("""CREATE TABLE sources (source VARCHAR, table_name VARCHAR, partner_en VARCHAR, partner_cy VARCHAR,
                    system VARCHAR, cadence VARCHAR, due_days_after_period_end INTEGER, supersede VARCHAR,
                    notes VARCHAR, deliveries BIGINT, last_received TIMESTAMP, latest_period VARCHAR,
-                   next_period_end DATE, next_due DATE)""")
+                   covered_to DATE, next_period_end DATE, next_due DATE)""")
     for source in sources:
         for table in source.tables:
             deliveries, last_received, latest = con.execute(
@@ -177,10 +177,10 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
             next_end = next_period_end(source.cadence, covered_to) if covered_to else None
             due_days = table.due_days_after_period_end or source.due_days_after_period_end
             next_due = next_end + dt.timedelta(days=due_days) if next_end else None
-            con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [source.id, table.name, source.partner_en, source.partner_cy, source.system,
                          source.cadence, source.due_days_after_period_end, table.supersede, source.notes,
-                         deliveries, last_received, latest, next_end, next_due])
+                         deliveries, last_received, latest, covered_to, next_end, next_due])
 
 
 def _last_period_end_before(cadence: str, day: dt.date) -> dt.date:

@@ -54,8 +54,30 @@ def default_reporting_end(con) -> dt.date:
     return end
 
 
-def _fill_gaps(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """Add 'x' rows for Wrexham periods missing inside a series (e.g. no Summer 2020 term)."""
+def _source_coverage(con) -> dict[str, dt.date]:
+    """The last day each partner source's deliveries cover (None when it sent nothing)."""
+    return {source: covered for source, covered in con.execute(
+        "SELECT source, max(covered_to) FROM sources GROUP BY source").fetchall()}
+
+
+def _within_coverage(frame: pd.DataFrame, indicator, coverage: dict, reporting_end: dt.date) -> pd.DataFrame:
+    """Drop periods that end after a source's data stops (a record-level extract taken in July
+    cannot say who was looked after at the end of September, and would say 'nobody'), or after
+    the reporting date."""
+    from indicators.periods import bounds
+    ends = [coverage.get(source) for source in indicator.sources]
+    if any(end is None for end in ends):
+        missing = [s for s, e in zip(indicator.sources, ends) if e is None]
+        raise compute.IndicatorProblem(f"{indicator.id}: no data has arrived from {', '.join(missing)}")
+    limit = min(ends + [reporting_end])
+    period_ends = frame["period"].map(lambda p: bounds(p, indicator.frequency)[1])
+    return frame[period_ends <= limit]
+
+
+def _fill_gaps(rows: pd.DataFrame, framework: Framework, reporting_end: dt.date) -> pd.DataFrame:
+    """Add 'x' rows for Wrexham periods with no data: gaps inside a series (no Summer 2020 term)
+    and periods after a source's data stops, up to the reporting date (an overdue delivery)."""
+    from indicators.periods import bounds
     from indicators.sql_periods import all_periods
     extra = []
     for indicator_id, group in rows.groupby("indicator_id"):
@@ -64,7 +86,8 @@ def _fill_gaps(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
         if not have:
             continue
         ordered = all_periods(frequency)
-        first, last = ordered.index(min(have, key=ordered.index)), ordered.index(max(have, key=ordered.index))
+        first = ordered.index(min(have, key=ordered.index))
+        last = max(i for i, p in enumerate(ordered) if bounds(p, frequency)[1] <= reporting_end)
         for period in ordered[first:last + 1]:
             if period not in have:
                 extra.append({"indicator_id": indicator_id, "period": period, "area_code": WREXHAM,
@@ -132,10 +155,11 @@ def _support_tables(con, framework: Framework, vintage: str, reporting_end, demo
             "source_status": source_status, "vintage": vintage_table, "benchmark_source": benchmark_source}
 
 
-def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None) -> PublishReport:
+def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None,
+          definitions_dir: Path | None = None) -> PublishReport:
     started = time.perf_counter()
     report = PublishReport()
-    framework = load_catalogue()
+    framework = load_catalogue(definitions_dir) if definitions_dir else load_catalogue()
     if not Path(warehouse).exists():
         raise PublishFailed(f"no warehouse at {warehouse}: run `python -m etl build` first")
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -145,16 +169,18 @@ def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None) 
         report.vintage = publish.vintage_id(reporting_end)
         compute.prepare(con, reporting_end)
         ward_codes = {w for w, in con.execute("SELECT ward_code FROM ref_wards").fetchall()}
+        coverage = _source_coverage(con)
         frames = []
         for indicator in framework.indicators:
             try:
-                frames.append(compute.run(con, indicator, ward_codes).assign(indicator_id=indicator.id))
+                frame = _within_coverage(compute.run(con, indicator, ward_codes), indicator, coverage, reporting_end)
+                frames.append(frame.assign(indicator_id=indicator.id))
                 report.published.append(indicator.id)
             except compute.IndicatorProblem as problem:
                 report.problems[indicator.id] = str(problem)
         if not frames:
             raise PublishFailed("no indicator could be computed:\n" + "\n".join(report.problems.values()))
-        rows = _fill_gaps(pd.concat(frames, ignore_index=True), framework)
+        rows = _fill_gaps(pd.concat(frames, ignore_index=True), framework, reporting_end)
         rows = disclosure.apply(rows, framework)
         rows = values.add_period_columns(rows, framework)
         rows = values.compute_values(rows, framework)

@@ -34,6 +34,11 @@ def _intervals(indicator: Indicator, num: np.ndarray, den: np.ndarray, confidenc
 
 
 def compute_values(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
+    with np.errstate(divide="ignore", invalid="ignore"):   # missing cells divide to NaN, as meant
+        return _compute_values(rows, framework)
+
+
+def _compute_values(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     parts = []
     for indicator_id, group in rows.groupby("indicator_id", sort=False):
         indicator = framework.indicator(indicator_id)
@@ -110,23 +115,26 @@ def add_comparisons(rows: pd.DataFrame, framework: Framework, wales: pd.DataFram
 
 
 def add_trends(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    """The recent trend at each of a series' latest TREND_ROWS periods (5 points ending there)."""
+    """The recent trend at each of a series' latest periods (5 points ending there): the latest
+    TREND_ROWS for Wrexham series (the board compares quarters), the latest two for wards."""
     rows = rows.sort_values(SERIES + ["period_end"]).reset_index(drop=True)
+    value = rows["value"].to_numpy(dtype=float)
+    num, den = rows["numerator"].to_numpy(dtype=float), rows["denominator"].to_numpy(dtype=float)
+    low, high = rows["_trend_lower"].to_numpy(dtype=float), rows["_trend_upper"].to_numpy(dtype=float)
     trend = np.full(len(rows), None, dtype=object)
-    for (indicator_id, *_), index in rows.groupby(SERIES, sort=False).indices.items():
+    for (indicator_id, area_code, *_), index in rows.groupby(SERIES, sort=False).indices.items():
         indicator = framework.indicator(indicator_id)
         if indicator.value_type == "money":
             continue
-        series = rows.iloc[index]
-        for end in range(max(0, len(index) - TREND_ROWS), len(index)):
-            window = series.iloc[max(0, end - 4):end + 1]
-            if len(window) < 5 or window["value"].isna().any():
+        keep = TREND_ROWS if area_code == WREXHAM else 2
+        for end in range(max(0, len(index) - keep), len(index)):
+            window = index[max(0, end - 4):end + 1]
+            if len(window) < 5 or np.isnan(value[window]).any():
                 trend[index[end]] = "cannot be calculated"
             elif indicator.value_type == "proportion":
-                trend[index[end]] = stats.recent_trend_proportion(window["numerator"], window["denominator"])
+                trend[index[end]] = stats.recent_trend_proportion(num[window], den[window])
             else:
-                trend[index[end]] = stats.recent_trend_from_limits(
-                    window["value"], window["_trend_lower"], window["_trend_upper"])
+                trend[index[end]] = stats.recent_trend_from_limits(value[window], low[window], high[window])
     polarity = rows["indicator_id"].map(lambda i: framework.indicator(i).polarity)
     judgement = [None if t is None else stats.trend_direction_to_judgement(t, p) for t, p in zip(trend, polarity)]
     return rows.assign(recent_trend=trend, trend_judgement=judgement)
@@ -155,7 +163,9 @@ def add_targets_and_notes(rows: pd.DataFrame, framework: Framework) -> pd.DataFr
     polarity = rows["indicator_id"].map(lambda i: framework.indicator(i).polarity)
     met = [None if pd.isna(t) or pd.isna(v) else (v >= t if p != "low_good" else v <= t)
            for v, t, p in zip(rows["value"], targets, polarity)]
-    latest = rows.groupby("indicator_id")["period_end"].transform("max")
+    # 'p' marks each indicator's latest period that has a figure (published or withheld).
+    has_figure = rows["value"].notna() | rows["withheld_reason"].astype(bool)
+    latest = rows["period_end"].where(has_figure).groupby(rows["indicator_id"]).transform("max")
     notes = []
     for reason, value, is_latest in zip(rows["withheld_reason"], rows["value"], rows["period_end"] == latest):
         codes = []
@@ -165,7 +175,7 @@ def add_targets_and_notes(rows: pd.DataFrame, framework: Framework) -> pd.DataFr
             codes.append("c")
         elif pd.isna(value):
             codes.append("x")
-        if is_latest:
+        if is_latest and "x" not in codes:
             codes.append("p")
         notes.append(" ".join(codes))
     return rows.assign(target_value=targets, target_met=met, note_codes=notes)

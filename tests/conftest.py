@@ -53,3 +53,29 @@ POLICE_HEADER = "Month,Ward,Measure,Count\n"
 
 def police_csv(*rows: str) -> str:
     return POLICE_HEADER + "".join(row + "\n" for row in rows)
+
+
+# --- a whole demo pipeline, built once per test session --------------------------------------
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> dict[str, Path]:
+    """Demo extracts (scale 1) -> warehouse -> published file, built once per session.
+
+    Returns the paths: inbox, warehouse, published (and its folder, which holds vintages/)."""
+    from etl.build import build as build_warehouse
+    from etl.demo import generate
+    from indicators.build import build as publish
+
+    folder = tmp_path_factory.mktemp("demo")
+    generate(folder / "inbox", seed=20260401, scale=1.0)
+    build_warehouse(folder / "inbox", folder / "warehouse.duckdb", progress=False)
+    report = publish(folder / "warehouse.duckdb", folder / "published")
+    return {"inbox": folder / "inbox", "warehouse": folder / "warehouse.duckdb",
+            "published": report.path, "published_dir": folder / "published", "report": report}
+
+
+@pytest.fixture
+def app_env(demo_build, monkeypatch):
+    """Point the app at the demo published file."""
+    monkeypatch.setenv("PEH_PUBLISHED", str(demo_build["published"]))
+    return demo_build

@@ -12,20 +12,20 @@ WITH on_the_day AS (
 ),
 by_ward AS (
     SELECT w.period, w.ward_code AS area_code, 'all' AS breakdown, 'all' AS breakdown_value,
-           count(DISTINCT d.child_ref) AS numerator
+           CAST(count(DISTINCT d.child_ref) AS DOUBLE) AS numerator
     FROM ward_periods_quarterly w
     LEFT JOIN on_the_day d ON d.period = w.period AND d.ward = w.ward_code
     GROUP BY ALL
 ),
 wrexham AS (
     SELECT p.period, 'W06000006' AS area_code, 'all' AS breakdown, 'all' AS breakdown_value,
-           count(DISTINCT d.child_ref) AS numerator
+           CAST(count(DISTINCT d.child_ref) AS DOUBLE) AS numerator
     FROM periods_quarterly p LEFT JOIN on_the_day d USING (period)
     GROUP BY ALL
 ),
 by_age AS (
     SELECT p.period, 'W06000006' AS area_code, 'age_band' AS breakdown, b.age_band AS breakdown_value,
-           count(DISTINCT d.child_ref) AS numerator
+           CAST(count(DISTINCT d.child_ref) AS DOUBLE) AS numerator
     FROM periods_quarterly p
     CROSS JOIN (SELECT DISTINCT age_band FROM child_population) b
     LEFT JOIN on_the_day d ON d.period = p.period AND d.age_band = b.age_band
