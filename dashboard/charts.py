@@ -22,8 +22,9 @@ def tartan_rug(cells: pd.DataFrame, ward_order: list[str], indicator_order: list
     select = alt.selection_point(name="cell", fields=["ward_code", "indicator_id"], on="click")
     base = alt.Chart(cells).encode(
         x=alt.X("ward_name:N", sort=ward_order, title=None,
-                axis=alt.Axis(labelAngle=-60, labelLimit=140, orient="top")),
-        y=alt.Y("indicator_name:N", sort=indicator_order, title=None, axis=alt.Axis(labelLimit=260)),
+                axis=alt.Axis(labelAngle=-60, labelLimit=160, orient="top", labelOverlap=False)),
+        y=alt.Y("indicator_name:N", sort=indicator_order, title=None,
+                axis=alt.Axis(labelLimit=280, labelOverlap=False)),
     )
     rects = base.mark_rect(stroke="#FFFFFF", strokeWidth=1).encode(
         color=alt.Color("judgement_label:N", scale=comparison_scale(),
@@ -36,5 +37,4 @@ def tartan_rug(cells: pd.DataFrame, ward_order: list[str], indicator_order: list
     ).add_params(select)
     symbols = base.mark_text(fontSize=11).encode(
         text="symbol:N", color=alt.Color("text_colour:N", scale=None))
-    height = max(200, 22 * len(indicator_order))
-    return (rects + symbols).properties(height=height, width=alt.Step(20))
+    return (rects + symbols).properties(height=alt.Step(22), width=alt.Step(20))

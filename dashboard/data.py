@@ -118,13 +118,23 @@ def breakdown_values(indicator_id: str, vintage: str | None = None) -> pd.DataFr
 
 
 def latest_values(area_code: str = "W06000006", vintage: str | None = None) -> pd.DataFrame:
-    """Each indicator's latest published row for one area (the headline table)."""
+    """Each indicator's latest row with a figure (published or withheld) for one area: a
+    period whose data has not arrived ('x') does not hide the last known figure."""
     return query("""
         SELECT v.* FROM indicator_value v
-        WHERE v.area_code = ? AND v.breakdown = 'all'
-          AND v.period_end = (SELECT max(period_end) FROM indicator_value w
-                              WHERE w.indicator_id = v.indicator_id AND w.area_code = v.area_code
-                                AND w.breakdown = 'all')""", (area_code,), vintage)
+        WHERE v.area_code = ? AND v.breakdown = 'all' AND v.note_codes NOT LIKE '%x%'
+        QUALIFY row_number() OVER (PARTITION BY v.indicator_id ORDER BY v.period_end DESC) = 1""",
+                 (area_code,), vintage)
+
+
+def latest_wales_comparison(vintage: str | None = None) -> pd.DataFrame:
+    """Each indicator's most recent Wrexham row that was compared with Wales (Wales publishes
+    some figures once a year, so the latest period often has none)."""
+    return query("""
+        SELECT v.indicator_id, v.period, v.compared_to_wales, v.value, v.wales_value FROM indicator_value v
+        WHERE v.area_code = 'W06000006' AND v.breakdown = 'all' AND v.compared_to_wales <> 'not compared'
+        QUALIFY row_number() OVER (PARTITION BY v.indicator_id ORDER BY v.period_end DESC) = 1""",
+                 vintage=vintage)
 
 
 def series(area_code: str = "W06000006", vintage: str | None = None) -> pd.DataFrame:

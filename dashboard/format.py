@@ -7,6 +7,7 @@ import math
 import pandas as pd
 
 from dashboard.i18n import language, number, t
+from dashboard.periods import period_label
 from dashboard.theme import COMPARISON, TREND
 
 
@@ -48,3 +49,18 @@ def trend_text(judgement: str | None) -> str:
     if missing(judgement) or not judgement:
         return t("judgement.trend_none")
     return f"{TREND.get(judgement, '·')} {t('judgement.' + judgement.replace(' ', '_'))}"
+
+
+def date_text(value) -> str:
+    """'30 September 2026' / '30 Medi 2026'."""
+    from indicators.periods import MONTHS_CY, MONTHS_EN
+    day = pd.Timestamp(value)
+    months = MONTHS_EN if language() == "en" else MONTHS_CY
+    return f"{day.day} {months[day.month - 1]} {day.year}"
+
+
+def wales_text(row, frequency: str) -> str:
+    """'▲ Better (January to March 2023)': the latest comparison with Wales, with its period."""
+    if row is None or missing(row["compared_to_wales"]):
+        return comparison_text("not compared")
+    return f"{comparison_text(row['compared_to_wales'])} ({period_label(row['period'], frequency, language())})"

@@ -10,11 +10,12 @@ import pandas as pd
 from dashboard.i18n import t
 
 
-def framework_summary(indicators: pd.DataFrame, latest: pd.DataFrame) -> str:
-    """'Of the 4 indicators compared with Wales, 2 are better, 1 similar and 1 worse. ...'"""
+def framework_summary(indicators: pd.DataFrame, latest: pd.DataFrame, wales: pd.DataFrame) -> str:
+    """'Wrexham can be compared with Wales on 3 indicators: better on 2, ...'"""
     published = latest[latest.index.isin(indicators.index[indicators["status"] == "published"])]
-    compared = published["compared_to_wales"].isin(["better", "similar", "worse"])
-    counts = published.loc[compared, "compared_to_wales"].value_counts()
+    judged = wales[wales.index.isin(published.index)]["compared_to_wales"]
+    compared = judged.isin(["better", "similar", "worse"])
+    counts = judged[compared].value_counts()
     trends = published["trend_judgement"].value_counts()
     parts = []
     if compared.sum():
@@ -118,3 +119,98 @@ def spc_sentence(name: str, frame: pd.DataFrame) -> str:
         t("services.s_spc_counts", total=len(judged), high=int(counts.get("special cause high", 0)),
           low=int(counts.get("special cause low", 0))),
     ])
+
+
+# --- wards page (keys in locales/*/wards.yaml) -------------------------------------------------
+
+def ward_map_summary(cells: pd.DataFrame, indicator_name: str, period_text: str) -> str:
+    """'The map shows ... The highest figure is in X (..) and the lowest in Y (..). 23 of the 49
+    wards are withheld (c) and shown in grey.' `cells` as drawn by the map (value NaN unless shown)."""
+    shown = cells[cells["status"] == "value"].sort_values(["value", "ward_name"])
+    parts = [t("wards.map_sentence", indicator=indicator_name, period=period_text)]
+    if shown.empty:
+        parts.append(t("wards.map_sentence_none"))
+    elif len(shown) > 1 and shown["value"].iloc[-1] != shown["value"].iloc[0]:
+        high, low = shown.iloc[-1], shown.iloc[0]
+        parts.append(t("wards.map_sentence_range", high=high["ward_name"], high_value=high["value_label"],
+                       low=low["ward_name"], low_value=low["value_label"]))
+    withheld = int((cells["status"] == "withheld").sum())
+    missing = int((cells["status"] == "missing").sum())
+    if withheld:
+        parts.append(t("wards.map_sentence_withheld", count=withheld, total=len(cells)))
+    if missing:
+        parts.append(t("wards.map_sentence_missing", count=missing, total=len(cells)))
+    return " ".join(parts)
+
+
+def ward_profile_summary(profile: pd.DataFrame, ward_name: str) -> str:
+    """How the ward compares with Wrexham across its indicators (published judgements counted)."""
+    counts = profile["judgement"].value_counts()
+    get = lambda key: int(counts.get(key, 0))  # noqa: E731
+    parts = []
+    if get("better") + get("similar") + get("worse"):
+        parts.append(t("wards.profile_sentence", ward=ward_name, better=get("better"),
+                       similar=get("similar"), worse=get("worse")))
+    if get("higher") + get("lower"):
+        parts.append(t("wards.profile_sentence_neutral", higher=get("higher"), lower=get("lower")))
+    if get("withheld"):
+        parts.append(t("wards.profile_sentence_withheld", count=get("withheld")))
+    return " ".join(parts) or t("wards.profile_sentence_none", ward=ward_name)
+
+
+def ward_deprivation(ward: dict, ward_name: str, total_wards: int) -> str:
+    """The ward's deprivation context in plain words (WIMD 2019, summarised in the ward table)."""
+    parts = []
+    fifth = ward.get("deprivation_fifth_within_wrexham")
+    rank = ward.get("deprivation_rank_within_wrexham")
+    if fifth is not None and not pd.isna(fifth) and 1 <= int(fifth) <= 5:
+        parts.append(t("wards.deprivation_fifth", total=total_wards, ward=ward_name,
+                       fifth=t(f"wards.fifth_{int(fifth)}"),
+                       rank=int(rank) if rank is not None and not pd.isna(rank) else "?"))
+    lsoas = ward.get("lsoa_count")
+    share = ward.get("share_lsoas_in_wales_most_deprived_20pct")
+    if lsoas is not None and share is not None and not pd.isna(lsoas) and not pd.isna(share) and int(lsoas) > 0:
+        among, total = int(round(float(share) * int(lsoas))), int(lsoas)
+        if total == 1:
+            key = "wards.deprivation_single_in" if among else "wards.deprivation_single_out"
+        elif among == 0:
+            key = "wards.deprivation_lsoas_none"
+        else:
+            key = "wards.deprivation_lsoas_one" if among == 1 else "wards.deprivation_lsoas"
+        parts.append(t(key, count=among, total=total))
+    worst = ward.get("most_deprived_lsoa_rank")
+    if worst is not None and not pd.isna(worst):
+        parts.append(t("wards.deprivation_worst", rank=f"{int(worst):,}"))
+    return " ".join(parts) or t("wards.deprivation_none")
+
+
+# --- data quality page (keys in locales/*/data_quality.yaml) -------------------------------------
+
+def long_date(value, lang: str) -> str:
+    """'31 October 2026' / '31 Hydref 2026' (empty for a missing date)."""
+    from indicators.periods import MONTHS_CY, MONTHS_EN
+
+    if value is None or pd.isna(value):
+        return ""
+    stamp = pd.Timestamp(value)
+    months = MONTHS_CY if lang == "cy" else MONTHS_EN
+    return f"{stamp.day} {months[stamp.month - 1]} {stamp.year}"
+
+
+def partner_delivery(partner: str, overdue: list[dict], next_due, lang: str) -> str:
+    """'North Wales Police: the July to September 2026 figures were due on 31 October 2026 and
+    have not arrived.' `overdue` items: {'period': words, 'due': date, 'dataset': name or None}."""
+    if not overdue:
+        if next_due is None or pd.isna(next_due):
+            return t("data_quality.partner_up_to_date_no_next", partner=partner)
+        return t("data_quality.partner_up_to_date", partner=partner, due=long_date(next_due, lang))
+    clauses = []
+    for item in overdue:
+        if item.get("dataset"):
+            clauses.append(t("data_quality.overdue_dataset", dataset=item["dataset"], period=item["period"],
+                             due=long_date(item["due"], lang)))
+        else:
+            clauses.append(t("data_quality.overdue_plain", period=item["period"], due=long_date(item["due"], lang)))
+    first = clauses[0]
+    rest = [c[0].upper() + c[1:] for c in clauses[1:]]
+    return t("data_quality.partner_overdue", partner=partner, clauses=" ".join([first] + rest))

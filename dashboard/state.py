@@ -61,8 +61,12 @@ def select(label: str, options: Sequence[str], key: str, what: str, default: str
     options = list(options)
     default = default if default in options else options[0]
     _from_url(key, options, what)
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = default
+    # On a page switch Streamlit treats the last page's widget value as stale and resets the
+    # widget (and clears the URL's parameters); assigning the value as the session's own, before
+    # the widget exists, keeps the language and selections from one page to the next.
+    current = st.session_state.get(key)
+    kept = st.session_state.get(f"_keep_{key}")
+    st.session_state[key] = current if current in options else (kept if kept in options else default)
     place = container or st
     if widget == "segmented_control":
         value = place.segmented_control(label, options, format_func=format_func, key=key, required=True, **kwargs)
@@ -71,6 +75,7 @@ def select(label: str, options: Sequence[str], key: str, what: str, default: str
     else:
         value = place.selectbox(label, options, format_func=format_func, key=key, **kwargs)
     value = value if value in options else default
+    st.session_state[f"_keep_{key}"] = value
     _to_url(key, value, default)
     return value
 

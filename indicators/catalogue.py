@@ -90,6 +90,9 @@ def _bilingual(raw: dict, name: str, where: str, allow_empty: bool = False) -> d
     value = raw.get(name)
     if not isinstance(value, dict):
         raise CatalogueError(f"{where}: {name!r} needs English and Welsh text ({{en: ..., cy: ...}})")
+    if set(value) != set(LANGUAGES):
+        # A comma inside unquoted YAML flow text splits it into stray keys: quote such text.
+        raise CatalogueError(f"{where}: {name!r} has keys {sorted(map(str, value))}; expected only en and cy")
     for language in LANGUAGES:
         text = value.get(language)
         if text is None or (not allow_empty and not str(text).strip()):
@@ -159,6 +162,8 @@ def load_catalogue(definitions_dir: Path = DEFINITIONS_DIR) -> Framework:
     for kind in ("outcome_areas", "services", "partners"):
         for item in framework[kind]:
             _bilingual(item, "name", f"framework {kind} {item['id']}")
+            if "description" in item:
+                _bilingual(item, "description", f"framework {kind} {item['id']}")
     area_order = {area["id"]: i for i, area in enumerate(framework["outcome_areas"])}
     paths = sorted(definitions_dir.glob("*.yaml"))
     indicators = [load_indicator(p, ids) for p in paths]

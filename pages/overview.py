@@ -14,14 +14,15 @@ lang = language()
 indicators = data.indicators(vintage).set_index("indicator_id", drop=False)
 areas = data.outcome_areas(vintage)
 latest = data.latest_values(vintage=vintage).set_index("indicator_id")
+wales = data.latest_wales_comparison(vintage).set_index("indicator_id")
 series = data.series(vintage=vintage)
 
 st.title(t("overview.title"))
 st.write(t("overview.intro"))
 info = data.vintage_info(vintage)
 st.caption(t("common.vintage_line", period=period_label(info["vintage"], "quarterly", lang),
-             end=str(info["reporting_end"])[:10]))
-st.markdown(sentences.framework_summary(indicators, latest))
+             end=fmt.date_text(info["reporting_end"])))
+st.markdown(sentences.framework_summary(indicators, latest, wales))
 
 for area in areas.itertuples():
     in_area = indicators[(indicators["outcome_area"] == area.id) & (indicators["status"] == "published")]
@@ -38,12 +39,14 @@ for area in areas.itertuples():
             "indicator": ind[column("name")],
             "latest": "" if row is None else fmt.value_text(row["value"], ind, row["note_codes"]),
             "period": "" if row is None else period_label(row["period"], ind["frequency"], lang),
-            "wales": fmt.comparison_text(None if row is None else row["compared_to_wales"]),
+            "wales": fmt.wales_text(wales.loc[ind["indicator_id"]] if ind["indicator_id"] in wales.index else None,
+                                    ind["frequency"]),
             "trend": fmt.trend_text(None if row is None else row["trend_judgement"]),
             "spark": spark,
         })
     table = st.dataframe(
         rows, hide_index=True, width="stretch", key=f"area_{area.id}", on_select="rerun",
+        height=36 * (len(rows) + 1) + 4,
         selection_mode="single-row",
         column_order=["indicator", "latest", "period", "wales", "trend", "spark"],
         column_config={
