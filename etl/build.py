@@ -168,18 +168,20 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
             deliveries, last_received, latest = con.execute(
                 "SELECT count(DISTINCT load_id), max(received), max(last_period) FROM load_log WHERE table_name = ?",
                 [table.name]).fetchall()[0]
+            cadence = table.cadence or source.cadence
             covered_to = None
             if latest is not None:
                 covered_to = period_end(latest)
             elif last_received is not None:
                 # A whole extract covers up to the last full period before it was taken.
-                covered_to = _last_period_end_before(source.cadence, last_received.date())
-            next_end = next_period_end(source.cadence, covered_to) if covered_to else None
+                covered_to = _last_period_end_before(cadence, last_received.date())
+            next_end = next_period_end(cadence, covered_to) if covered_to else None
             due_days = table.due_days_after_period_end or source.due_days_after_period_end
             next_due = next_end + dt.timedelta(days=due_days) if next_end else None
             con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [source.id, table.name, source.partner_en, source.partner_cy, source.system,
-                         source.cadence, source.due_days_after_period_end, table.supersede, source.notes,
+                         cadence, table.due_days_after_period_end or source.due_days_after_period_end,
+                         table.supersede, source.notes,
                          deliveries, last_received, latest, covered_to, next_end, next_due])
 
 
@@ -219,6 +221,9 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
             raise BuildFailed("\n".join(["these files cannot be read, so the warehouse was not changed:"]
                                         + [f"  - {p}" for p in problems]))
         _only_first_delivery_is_late(con)
+        late = {(l, t): flag for l, t, flag in con.execute("SELECT load_id, table_name, late FROM load_log").fetchall()}
+        for entry in report.loads:
+            entry["late"] = late[(entry["load_id"], entry["table_name"])]
         for source in sources:
             for table in source.tables:
                 build_staging(con, table)

@@ -20,6 +20,7 @@ VALUE_TYPES = {
 }
 FORMATS = {"csv", "xlsx", "statxplore_csv"}
 SUPERSEDE_MODES = {"full_refresh", "by_period"}
+CADENCES = ("monthly", "quarterly", "termly", "annual", "academic_year")
 
 
 class ContractError(ValueError):
@@ -68,6 +69,7 @@ class Table:
     rules: tuple[Rule, ...] = ()
     statxplore: StatXplore | None = None
     due_days_after_period_end: int | None = None   # overrides the source's, when a table comes later
+    cadence: str | None = None                      # overrides the source's (an annual table in a quarterly source)
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -119,6 +121,8 @@ def _table(name: str, raw: dict, source_id: str, column_sets: dict, where: str) 
         raise ContractError(f"{where}: unknown format {raw['format']!r}")
     if raw["supersede"] not in SUPERSEDE_MODES:
         raise ContractError(f"{where}: unknown supersede mode {raw['supersede']!r}")
+    if raw.get("cadence") not in (None, *CADENCES):
+        raise ContractError(f"{where}: unknown cadence {raw['cadence']!r}")
     if raw["format"] == "xlsx" and not raw.get("sheet"):
         raise ContractError(f"{where}: an xlsx table needs 'sheet'")
     raw_columns = []
@@ -162,6 +166,7 @@ def _table(name: str, raw: dict, source_id: str, column_sets: dict, where: str) 
         rules=rules,
         statxplore=statxplore,
         due_days_after_period_end=raw.get("due_days_after_period_end"),
+        cadence=raw.get("cadence"),
     )
 
 

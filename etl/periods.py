@@ -62,4 +62,7 @@ def next_period_end(cadence: str, after: dt.date) -> dt.date:
     if cadence == "annual":
         start = day.year - (1 if day.month < 4 else 0)
         return dt.date(start + 1, 3, 31)
+    if cadence == "academic_year":
+        start = day.year - (1 if day.month < 9 else 0)
+        return dt.date(start + 1, 8, 31)
     raise ValueError(f"unknown cadence {cadence!r}")

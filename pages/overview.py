@@ -15,6 +15,8 @@ indicators = data.indicators(vintage).set_index("indicator_id", drop=False)
 areas = data.outcome_areas(vintage)
 latest = data.latest_values(vintage=vintage).set_index("indicator_id")
 wales = data.latest_wales_comparison(vintage).set_index("indicator_id")
+latest_by_id = latest.to_dict("index")
+wales_by_id = wales.to_dict("index")
 series = data.series(vintage=vintage)
 
 st.title(t("overview.title"))
@@ -24,6 +26,7 @@ st.caption(t("common.vintage_line", period=period_label(info["vintage"], "quarte
              end=fmt.date_text(info["reporting_end"])))
 st.markdown(sentences.framework_summary(indicators, latest, wales))
 
+series_by_indicator = {i: g["value"].dropna().tail(12).tolist() for i, g in series.groupby("indicator_id")}
 for area in areas.itertuples():
     in_area = indicators[(indicators["outcome_area"] == area.id) & (indicators["status"] == "published")]
     if in_area.empty:
@@ -32,15 +35,14 @@ for area in areas.itertuples():
     st.caption(getattr(area, f"description_{lang}"))
     rows = []
     for ind in in_area.to_dict("records"):
-        row = latest.loc[ind["indicator_id"]] if ind["indicator_id"] in latest.index else None
-        spark = series[series["indicator_id"] == ind["indicator_id"]]["value"].dropna().tail(12).tolist()
+        row = latest_by_id.get(ind["indicator_id"])
+        spark = series_by_indicator.get(ind["indicator_id"], [])
         rows.append({
             "id": ind["indicator_id"],
             "indicator": ind[column("name")],
             "latest": "" if row is None else fmt.value_text(row["value"], ind, row["note_codes"]),
             "period": "" if row is None else period_label(row["period"], ind["frequency"], lang),
-            "wales": fmt.wales_text(wales.loc[ind["indicator_id"]] if ind["indicator_id"] in wales.index else None,
-                                    ind["frequency"]),
+            "wales": fmt.wales_text(wales_by_id.get(ind["indicator_id"]), ind["frequency"]),
             "trend": fmt.trend_text(None if row is None else row["trend_judgement"]),
             "spark": spark,
         })
@@ -78,7 +80,8 @@ if not rug.empty:
     rug["judgement_label"] = judgement.map(lambda j: t("judgement." + j.replace(" ", "_")))
     rug["symbol"] = judgement.map(lambda j: COMPARISON[j][2])
     rug["text_colour"] = judgement.map(lambda j: COMPARISON[j][1])
-    rug["value_label"] = [fmt.value_text(v, indicators.loc[i], n) for v, i, n in
+    by_id = indicators.to_dict("index")     # one lookup table, not a DataFrame row per cell
+    rug["value_label"] = [fmt.value_text(v, by_id[i], n) for v, i, n in
                           zip(rug["value"], rug["indicator_id"], rug["note_codes"])]
     ward_order = sorted(rug["ward_name"].dropna().unique())
     chart = charts.tartan_rug(rug, ward_order, list(ward_level[column("short_name")]))

@@ -79,3 +79,10 @@ def app_env(demo_build, monkeypatch):
     """Point the app at the demo published file."""
     monkeypatch.setenv("PEH_PUBLISHED", str(demo_build["published"]))
     return demo_build
+
+
+def open_published(path):
+    """Open a published file exactly as the app does. DuckDB refuses a second connection to a
+    file with a different configuration in the same process, so tests must match the app's."""
+    return duckdb.connect(str(path), read_only=True,
+                          config={"enable_external_access": False, "lock_configuration": True})

@@ -168,16 +168,9 @@ def test_an_unknown_outcome_area_is_refused(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def demo_warehouse(tmp_path_factory) -> Path:
-    """Demo partner files (scale 1) built into a warehouse, once per session."""
-    from etl.build import build
-    from etl.demo import generate
-
-    folder = tmp_path_factory.mktemp("catalogue_demo")
-    inbox, warehouse = folder / "inbox", folder / "warehouse.duckdb"
-    generate(inbox, seed=20260401, scale=1.0)
-    build(inbox, warehouse, progress=False)
-    return warehouse
+def demo_warehouse(demo_build) -> Path:
+    """The session's demo warehouse (tests/conftest.py builds it once for every test file)."""
+    return demo_build["warehouse"]
 
 
 @pytest.fixture(scope="session")

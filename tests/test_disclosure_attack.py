@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-import duckdb
 import numpy as np
 import pytest
 
 from attacker import recoverable
+from conftest import open_published
 from indicators.catalogue import load_catalogue
 
 WREXHAM = "W06000006"
@@ -23,7 +23,7 @@ WREXHAM = "W06000006"
 
 @pytest.fixture(scope="module")
 def published(demo_build):
-    con = duckdb.connect(str(demo_build["published"]), read_only=True)
+    con = open_published(demo_build["published"])
     rows = con.execute("""SELECT indicator_id, period, area_code, area_type, breakdown, breakdown_value,
                                  numerator, denominator, value, note_codes FROM indicator_value
                           WHERE area_type <> 'wales'""").df()

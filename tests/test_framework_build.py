@@ -6,7 +6,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import police_csv
+from conftest import open_published, police_csv
 from indicators.build import build as publish
 
 WARDS = ["Rhos", "Queensway", "Offa", "Acrefair North"]
@@ -115,7 +115,7 @@ def test_each_quarter_is_kept_as_a_vintage(police_warehouse, tmp_path):
 
 
 def test_the_published_file_holds_only_disclosure_controlled_tables(demo_build):
-    con = duckdb.connect(str(demo_build["published"]), read_only=True)
+    con = open_published(demo_build["published"])
     tables = {t for t, in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert tables == {"indicator", "indicator_value", "outcome_area", "service", "partner", "ward", "vintage",
                       "load_summary", "reject_reasons", "source_status", "benchmark_source"}
