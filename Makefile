@@ -10,7 +10,10 @@ WAREHOUSE ?= data/build/warehouse.duckdb
 PUBLISHED ?= data/build/published.duckdb
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test warehouse published demo-inbox chromium bench clean
+.PHONY: run test warehouse published demo-inbox chromium bench boardpack clean
+QUARTER  ?=
+LANGUAGE ?= en
+OUT      ?= boardpack.pdf
 
 $(VENV)/.runtime-installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +47,10 @@ chromium:
 
 test: $(VENV)/.test-installed chromium
 	$(PY) -m pytest
+
+# The strategy board's pack for a quarter, as PDF (or HTML when OUT ends in .html).
+boardpack: published
+	$(PY) -m reports boardpack --quarter "$(QUARTER)" --language $(LANGUAGE) --out $(OUT)
 
 bench: $(VENV)/.runtime-installed
 	$(PY) benchmarks/etl_throughput.py

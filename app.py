@@ -29,6 +29,8 @@ PAGES = [
     ("indicator", "pages/indicator.py", ":material/monitoring:", "explore"),
     ("wards", "pages/wards.py", ":material/map:", "explore"),
     ("services", "pages/services.py", ":material/diversity_3:", "explore"),
+    ("board", "pages/board.py", ":material/event_note:", "explore"),
+    ("downloads", "pages/downloads.py", ":material/download:", "about"),
     ("data_quality", "pages/data_quality.py", ":material/fact_check:", "about"),
     ("about", "pages/about.py", ":material/info:", "about"),
 ]

@@ -23,8 +23,19 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--inbox", type=Path, default=DEFAULT_INBOX, help=f"partner files (default {DEFAULT_INBOX})")
     build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE, help=f"warehouse file (default {DEFAULT_WAREHOUSE})")
     build.add_argument("--max-file-mb", type=float, default=DEFAULT_MAX_FILE_MB, help="refuse files larger than this")
+    build.add_argument("--received-by", type=_moment, default=None,
+                       help="only files received by then (YYYY-MM-DD[THH:MM]): the warehouse as it stood that day")
     build.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def _moment(text: str):
+    import datetime as dt
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date or date-time: {text!r} (expected e.g. 2026-08-01)") from None
+    return moment.replace(hour=23, minute=59, second=59) if len(text) == 10 else moment
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     from etl.summary import render
 
     try:
-        report = build(args.inbox, args.warehouse, max_file_mb=args.max_file_mb, progress=not args.quiet)
+        report = build(args.inbox, args.warehouse, max_file_mb=args.max_file_mb, progress=not args.quiet,
+                       received_by=args.received_by)
     except BuildFailed as failure:
         print(f"error: {failure}", file=sys.stderr)
         return 1

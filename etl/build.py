@@ -69,7 +69,8 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport) -> list[Delivery]:
+def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport,
+                    received_by: dt.datetime | None = None) -> list[Delivery]:
     if not inbox.is_dir():
         raise BuildFailed(f"the inbox {inbox} does not exist or is not a folder")
     deliveries, seen = [], {}
@@ -86,6 +87,8 @@ def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport) -> 
             continue
         seen[digest] = path.name
         received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+        if received_by is not None and received > received_by:
+            continue            # rebuilding the warehouse as it stood on an earlier day
         deliveries.append(Delivery(path, digest, received, tuple(tables)))
     # Load in the order the files arrived, so raw tables read as the history they are.
     return sorted(deliveries, key=lambda d: (d.received, d.path.name))
@@ -118,8 +121,8 @@ def load_one(con, delivery: Delivery, table: Table, source: Source, max_file_mb:
     finally:
         con.unregister("_incoming")
     provenance = [delivery.load_id, delivery.path.name, delivery.sha256, delivery.received]
-    con.execute(f"INSERT INTO {q('raw_' + table.name)} SELECT * EXCLUDE (_record, _problems, _row), ?, ?, ?, _row, ? "
-                f"FROM _checked WHERE len(_problems) = 0", provenance)
+    landed = con.execute(f"INSERT INTO {q('raw_' + table.name)} SELECT * EXCLUDE (_record, _problems, _row), ?, ?, ?, _row, ? "
+                         f"FROM _checked WHERE len(_problems) = 0", provenance).fetchall()[0][0]
     con.execute("""INSERT INTO rejects SELECT ?, ?, ?, ?, _row, _record, p.column, p.value, p.reason
                    FROM (SELECT _row, _record, unnest(_problems) AS p FROM _checked WHERE len(_problems) > 0)
                    ORDER BY _record""", [table.source, table.name, delivery.path.name, delivery.load_id])
@@ -128,8 +131,7 @@ def load_one(con, delivery: Delivery, table: Table, source: Source, max_file_mb:
         con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
                     [table.source, table.name, delivery.path.name, delivery.load_id, row_number,
                      cells.cells.num_rows + i, text, f"wrong number of cells (expected {len(cells.headers_found)})"])
-    read, landed = con.execute("SELECT count(*), count(*) FILTER (len(_problems) = 0) FROM _checked").fetchall()[0]
-    read += len(cells.ragged_rows)
+    read = cells.cells.num_rows + len(cells.ragged_rows)
     first, last = _period_range(con, table)
     due = None
     if last is not None:
@@ -195,7 +197,8 @@ def _last_period_end_before(cadence: str, day: dt.date) -> dt.date:
 
 
 def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-          progress: bool = True, today: dt.date | None = None) -> BuildReport:
+          progress: bool = True, today: dt.date | None = None,
+          received_by: dt.datetime | None = None) -> BuildReport:
     """Build a new warehouse from every file in the inbox and swap it in; see the module doc."""
     import time
 
@@ -205,7 +208,7 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
     sources = load_contracts()
     by_id = {s.id: s for s in sources}
     report = BuildReport(demo=(Path(inbox) / DEMO_MARKER).exists())
-    deliveries = find_deliveries(Path(inbox), sources, report)
+    deliveries = find_deliveries(Path(inbox), sources, report, received_by)
     problems: list[str] = []
     work = [(d, t) for d in deliveries for t in d.tables]
     with building(Path(warehouse)) as con:
@@ -232,7 +235,7 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
         add_sources_table(con, sources, today or dt.date.today())
         report.top_reasons = _top_reasons(con)
         report.seconds = time.perf_counter() - started
-        _write_build_info(con, inbox, report)
+        _write_build_info(con, inbox, report, received_by)
         _check_invariant(con)
     report.seconds = time.perf_counter() - started
     for source in sources:
@@ -257,7 +260,7 @@ def _top_reasons(con) -> dict[str, list[tuple[str, int]]]:
     return reasons
 
 
-def _write_build_info(con, inbox: Path, report: BuildReport) -> None:
+def _write_build_info(con, inbox: Path, report: BuildReport, received_by: dt.datetime | None) -> None:
     con.execute("CREATE TABLE build_info (key VARCHAR, value VARCHAR)")
     con.executemany("INSERT INTO build_info VALUES (?, ?)", [
         ("built_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
@@ -266,6 +269,7 @@ def _write_build_info(con, inbox: Path, report: BuildReport) -> None:
         ("unrecognised_files", json.dumps(report.unrecognised)),
         ("duplicate_files", json.dumps(report.duplicates)),
         ("duckdb_version", duckdb.__version__),
+        ("received_by", "" if received_by is None else received_by.isoformat()),
     ])
 
 

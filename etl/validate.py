@@ -197,14 +197,17 @@ def checking_sql(table: Table, incoming: str) -> str:
     # The reader turns empty cells into NULL, so a blank row is one whose cells are all NULL.
     all_blank = " AND ".join(f"{c} IS NULL" for c in raw_cells)
     is_totals = " OR ".join(f"COALESCE({t}, false)" for t in totals) or "false"
+    clean = []
     for column in table.columns:
         problems.append(f"{{'column': {lit(column.name)}, 'reason': {q('problem__' + column.name)}, "
                         f"'value': {q('raw__' + column.name)}}}")
+        clean.append(f"{q('problem__' + column.name)} IS NULL")
     for rule in table.rules:
         # A rule over a cell that is already wrong is not judged (its value is NULL): the cell's
         # own problem is the one reported.
         problems.append(f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN ({rule.check}) IS FALSE "
                         f"THEN {lit(rule.message)} END, 'value': CAST({q(rule.column)} AS VARCHAR)}}")
+        clean.append(f"({rule.check}) IS NOT FALSE")
     dup_keys = ", ".join(f"{q(k)} AS {q('_key' + str(i))}" for i, k in enumerate(table.key))
     dup_join = " AND ".join(f"d.{q('_key' + str(i))} IS NOT DISTINCT FROM j.{q(k)}" for i, k in enumerate(table.key))
     return f"""
@@ -219,6 +222,8 @@ judged AS (
     SELECT *,
            CASE WHEN _blank THEN [{{'column': NULL, 'reason': 'blank row', 'value': NULL}}]
                 WHEN _totals THEN [{{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken from the file)', 'value': NULL}}]
+                -- nearly every row is clean: only rows with a problem build the list of them
+                WHEN {' AND '.join(clean)} THEN []
                 ELSE list_filter([{', '.join(problems)}], lambda p: p.reason IS NOT NULL) END AS _problems
     FROM conformed
 ),

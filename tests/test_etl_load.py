@@ -221,3 +221,14 @@ def test_a_build_killed_part_way_leaves_the_old_warehouse(inbox):
     # The next build clears the half-built file the killed process left.
     inbox.build()
     assert not list(inbox.warehouse.parent.glob(".warehouse.duckdb.building-*"))
+
+
+def test_the_warehouse_as_it_stood_on_an_earlier_day(inbox):
+    import datetime as dt
+    inbox.add("nwp_children_2025-26Q1.csv", police_csv("2025-04,Rhos,PPN child,7"), received="2025-07-20 09:00")
+    inbox.add("nwp_children_2025-26Q1_v2.csv", police_csv("2025-04,Rhos,PPN child,8"), received="2025-08-20 09:00")
+    inbox.build(received_by=dt.datetime(2025, 8, 1))
+    assert inbox.query("SELECT count FROM stg_police_children") == [(7,)]
+    assert inbox.query("SELECT count(*) FROM revisions") == [(0,)]
+    inbox.build()
+    assert inbox.query("SELECT count FROM stg_police_children") == [(8,)]
