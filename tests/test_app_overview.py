@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT, open_published
+from support import ROOT, open_published
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "cy; DROP TABLE indicator"]
 

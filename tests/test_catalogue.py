@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 from indicators.catalogue import DEFINITIONS_DIR, TEXT_FIELDS, CatalogueError, load_catalogue
 
 WREXHAM = "W06000006"

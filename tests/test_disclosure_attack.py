@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from attacker import recoverable
-from conftest import open_published
+from support import open_published
 from indicators.catalogue import load_catalogue
 
 WREXHAM = "W06000006"

@@ -13,7 +13,7 @@ import zipfile
 import pytest
 import xlsxwriter
 
-from conftest import ROOT, police_csv
+from support import ROOT, police_csv
 from etl.build import BuildFailed
 
 

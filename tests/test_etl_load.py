@@ -11,7 +11,7 @@ import time
 import duckdb
 import pytest
 
-from conftest import ROOT, police_csv
+from support import ROOT, police_csv
 from etl.build import BuildFailed
 
 LOOKED_AFTER_HEADER = ("Episode ID,Child ref,Ward,Age band,Episode start,Episode end,Placement type,"

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 import yaml
 
-from conftest import open_published, police_csv
+from support import open_published, police_csv
 from indicators.build import build as publish
 
 WARDS = ["Rhos", "Queensway", "Offa", "Acrefair North"]

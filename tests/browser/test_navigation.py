@@ -39,7 +39,7 @@ def test_switching_language_keeps_the_view(server, page):
     page.goto(f"{server}/indicator?indicator=S2&lang=en")
     wait_idle(page)
     before = parse_qs(urlparse(page.url).query)
-    page.get_by_role("button", name="Cymraeg").click()
+    page.get_by_role("radio", name="Cymraeg").click()     # the switch is a radio group
     wait_idle(page)
     after = parse_qs(urlparse(page.url).query)
     assert after["lang"] == ["cy"]
@@ -67,3 +67,14 @@ def test_a_hostile_link_shows_a_notice_not_an_error(server, page):
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.get_by_text("does not exist").count() >= 1
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_a_fresh_server_serves_a_deep_link_through_the_app(fresh_server, page):
+    """The first request a server ever gets is a shared link to a page, in Welsh."""
+    page.goto(f"{fresh_server}/wards?lang=cy")
+    wait_idle(page)
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    # Each link's text ends with its label (an icon's ligature name comes first).
+    nav = [a.inner_text().split("\n")[-1] for a in page.locator("[data-testid=stSidebarNav] a").all()]
+    assert "Wardiau" in nav and "wards" not in nav and "app" not in nav
+    assert page.get_by_text("Data enghreifftiol").count() >= 1
