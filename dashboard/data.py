@@ -6,6 +6,8 @@
   materialised as DataFrames, parameters always bound;
 - cached results keyed on the file's version (inode, size, modification time), so a newly
   published file is picked up on the next rerun without restarting the server;
+- no Streamlit: the pages and the HTTP API (api/, served by the same process) share this module,
+  its connections and its cache;
 - `?vintage=` opens a kept quarterly file; the value is matched against the files that exist,
   never joined into a path.
 """
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-import streamlit as st
 
 ROOT = Path(__file__).resolve().parent.parent
 VINTAGE_ID = re.compile(r"^\d{4}-\d{2}-Q[1-4]$")
@@ -57,19 +60,56 @@ def version(path: Path) -> tuple:
     return (s.st_ino, s.st_size, s.st_mtime_ns)
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+# Plain (Streamlit-free) caches, so the HTTP API in the same process shares the connections and
+# results with the pages. Both are keyed on the file's version, so a swapped-in file is a miss.
+_lock = threading.Lock()
+_connections: OrderedDict[tuple, duckdb.DuckDBPyConnection] = OrderedDict()
+_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+MAX_CONNECTIONS = 8
+MAX_RESULTS = 512
+
+
 def _connection(path: str, file_version: tuple) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(path, read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True})
+    key = (path, file_version)
+    with _lock:
+        con = _connections.get(key)
+        if con is None:
+            con = duckdb.connect(path, read_only=True,
+                                 config={"enable_external_access": False, "lock_configuration": True})
+            _connections[key] = con
+            while len(_connections) > MAX_CONNECTIONS:
+                # Dropped, not closed: a query on another thread may still hold a cursor on it.
+                _connections.popitem(last=False)
+        else:
+            _connections.move_to_end(key)
+        return con
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
 def _query(path: str, file_version: tuple, sql: str, params: tuple) -> pd.DataFrame:
-    cursor = _connection(path, file_version).cursor()
-    try:
-        return cursor.execute(sql, list(params)).df()
-    finally:
-        cursor.close()
+    key = (path, file_version, sql, params)
+    with _lock:
+        cached = _results.get(key)
+        if cached is not None:
+            _results.move_to_end(key)
+    if cached is None:
+        cursor = _connection(path, file_version).cursor()
+        try:
+            cached = cursor.execute(sql, list(params)).df()
+        finally:
+            cursor.close()
+        with _lock:
+            _results[key] = cached
+            while len(_results) > MAX_RESULTS:
+                _results.popitem(last=False)
+    # A copy, as st.cache_data gave: callers may add columns without touching the cache.
+    return cached.copy()
+
+
+def clear_cache() -> None:
+    """Forget every cached result and connection (tests)."""
+    with _lock:
+        _results.clear()
+        _connections.clear()
 
 
 def query(sql: str, params: tuple = (), vintage: str | None = None) -> pd.DataFrame:
