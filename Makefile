@@ -10,7 +10,7 @@ WAREHOUSE ?= data/build/warehouse.duckdb
 PUBLISHED ?= data/build/published.duckdb
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test warehouse published demo-inbox chromium bench boardpack clean
+.PHONY: run test warehouse published demo-inbox demo-vintages chromium pango bench boardpack clean
 QUARTER  ?=
 LANGUAGE ?= en
 OUT      ?= boardpack.pdf
@@ -39,17 +39,26 @@ published: warehouse
 	@if [ ! -f $(PUBLISHED) ] || [ $(WAREHOUSE) -nt $(PUBLISHED) ]; then \
 	  $(PY) -m indicators build --warehouse $(WAREHOUSE) --out $(dir $(PUBLISHED)); fi
 
-run: published
-	PEH_PUBLISHED=$(PUBLISHED) $(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+run: published demo-vintages pango
+	PEH_PUBLISHED=$(PUBLISHED) $(VENV)/bin/streamlit run server.py --server.port $(PORT) --server.headless true
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.test-installed chromium
+# The board pack's PDF is laid out by WeasyPrint, which needs Debian's pango.
+pango:
+	@dpkg -s libpango-1.0-0 libpangoft2-1.0-0 >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
+
+# axe-core (pinned in package-lock.json) checks the HTML board pack's accessibility in chromium.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --ignore-scripts
+
+test: $(VENV)/.test-installed chromium pango node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 # The strategy board's pack for a quarter, as PDF (or HTML when OUT ends in .html).
-boardpack: published
+boardpack: published demo-vintages pango
 	$(PY) -m reports boardpack --quarter "$(QUARTER)" --language $(LANGUAGE) --out $(OUT)
 
 bench: $(VENV)/.runtime-installed
@@ -58,3 +67,8 @@ bench: $(VENV)/.runtime-installed
 
 clean:
 	rm -rf data/build data/inbox test-output
+
+# Keep the quarter before the latest as a vintage (the warehouse as it stood a month after that
+# quarter ended), so the Board page and the board pack have a quarter to compare with.
+demo-vintages: published
+	$(PY) scripts/demo_vintages.py --inbox $(INBOX) --published $(PUBLISHED)

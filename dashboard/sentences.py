@@ -85,8 +85,8 @@ def indicator_sentence(indicator: dict, row: dict | None, area_name: str, period
                            target=target_text or ""))
     trend = row.get("trend_judgement")
     if isinstance(trend, str) and trend:
-        parts.append(t("indicator.s_trend_" + trend.replace(" ", "_"),
-                       span=t("indicator.span_" + indicator["frequency"])))
+        parts.append(t(f"indicator.s_trend_{trend.replace(' ', '_')}",
+                       span=t(f"indicator.span_{indicator['frequency']}")))
     return " ".join(parts)
 
 
@@ -115,7 +115,7 @@ def spc_sentence(name: str, frame: pd.DataFrame) -> str:
     counts = judged["signal"].value_counts()
     return " ".join([
         t("services.s_spc_latest", name=name, period=last["period_label"],
-          signal=t("services.signal_" + last["signal"].replace(" ", "_"))),
+          signal=t(f"services.signal_{last['signal'].replace(' ', '_')}")),
         t("services.s_spc_counts", total=len(judged), high=int(counts.get("special cause high", 0)),
           low=int(counts.get("special cause low", 0))),
     ])
@@ -202,15 +202,144 @@ def partner_delivery(partner: str, overdue: list[dict], next_due, lang: str) -> 
     have not arrived.' `overdue` items: {'period': words, 'due': date, 'dataset': name or None}."""
     if not overdue:
         if next_due is None or pd.isna(next_due):
-            return t("data_quality.partner_up_to_date_no_next", partner=partner)
-        return t("data_quality.partner_up_to_date", partner=partner, due=long_date(next_due, lang))
+            return t("data_quality.partner_up_to_date_no_next", lang, partner=partner)
+        return t("data_quality.partner_up_to_date", lang, partner=partner, due=long_date(next_due, lang))
     clauses = []
     for item in overdue:
         if item.get("dataset"):
-            clauses.append(t("data_quality.overdue_dataset", dataset=item["dataset"], period=item["period"],
+            clauses.append(t("data_quality.overdue_dataset", lang, dataset=item["dataset"], period=item["period"],
                              due=long_date(item["due"], lang)))
         else:
-            clauses.append(t("data_quality.overdue_plain", period=item["period"], due=long_date(item["due"], lang)))
+            clauses.append(t("data_quality.overdue_plain", lang, period=item["period"], due=long_date(item["due"], lang)))
     first = clauses[0]
     rest = [c[0].upper() + c[1:] for c in clauses[1:]]
-    return t("data_quality.partner_overdue", partner=partner, clauses=" ".join([first] + rest))
+    return f"{partner}: " + " ".join([first] + rest)
+
+
+def period_text(raw, lang: str) -> str:
+    """A period id as a partner's file gave it ('2026-27 Q2', '2025/26 Summer', '2026-09-01',
+    '2025-26', '2024/25') in words; the text itself if it is none of these."""
+    import re
+
+    from dashboard.periods import period_label
+
+    if raw is None or pd.isna(raw) or not str(raw).strip():
+        return t("data_quality.not_recorded", lang)
+    raw = str(raw).strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2} Q[1-4]", raw):
+            return period_label(raw, "quarterly", lang)
+        if re.fullmatch(r"\d{4}/\d{2} (Autumn|Spring|Summer)", raw):
+            return period_label(raw, "termly", lang)
+        if re.fullmatch(r"\d{4}/\d{2}", raw):
+            return period_label(raw, "academic_year", lang)
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return period_label(raw[:7], "monthly", lang)
+        if re.fullmatch(r"\d{4}-\d{2}", raw):
+            year, second = int(raw[:4]), int(raw[5:])
+            frequency = "annual" if second == (year + 1) % 100 else "monthly"
+            return period_label(raw, frequency, lang)
+    except (ValueError, KeyError):
+        pass
+    return raw
+
+
+def due_period_text(period_end, cadence: str, lang: str) -> str:
+    """The period whose figures are due next, in words ('July to September 2026'), from the
+    period's last day and how often the partner sends figures."""
+    from dashboard.periods import period_label
+
+    if period_end is None or pd.isna(period_end):
+        return t("data_quality.next_period", lang)
+    end = pd.Timestamp(period_end)
+    y, m = end.year, end.month
+    try:
+        if cadence == "quarterly" and m in (3, 6, 9, 12):
+            fy = y if m >= 4 else y - 1
+            return period_label(f"{fy}-{(fy + 1) % 100:02d} Q{((m - 4) % 12) // 3 + 1}", "quarterly", lang)
+        if cadence == "monthly":
+            return period_label(f"{y}-{m:02d}", "monthly", lang)
+        if cadence == "annual" and m == 3:
+            return period_label(f"{y - 1}-{y % 100:02d}", "annual", lang)
+        if cadence == "termly" and m in (12, 4, 7):
+            start = y if m == 12 else y - 1
+            term = {12: "Autumn", 4: "Spring", 7: "Summer"}[m]
+            return period_label(f"{start}/{(start + 1) % 100:02d} {term}", "termly", lang)
+    except (ValueError, KeyError):
+        pass
+    return t("data_quality.period_to", lang, date=long_date(end, lang))
+
+
+_REASON_PATTERNS: list = []
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A reason the checks gave for rejecting rows, in the reader's language. The English
+    reasons are matched against the English catalogue entries data_quality.reason_* (their
+    {placeholders} match any text); a reason with no entry is shown as it was written."""
+    import re
+
+    from dashboard.i18n import catalogue
+
+    if not _REASON_PATTERNS:
+        for key, text in catalogue("en").items():
+            if key.startswith("data_quality.reason_"):
+                regex = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", re.escape(text))
+                _REASON_PATTERNS.append((re.compile(f"^{regex}$"), key))
+    for pattern, key in _REASON_PATTERNS:
+        found = pattern.match(str(reason))
+        if found:
+            return t(key, lang, **found.groupdict())
+    return str(reason)
+
+
+# --- Board page and board pack (keys in locales/*/board.yaml) ----------------------------------
+
+def board_area_summary(area_name: str, rows: pd.DataFrame, names: dict, lang: str) -> str:
+    """Easy-read summary of one outcome area for the board, e.g. 'Three of the 8 "Safe" figures
+    went the right way since last quarter. 2 went the wrong way. Children placed outside Wrexham
+    has gone up for 3 quarters in a row.' `rows` are the area's rows of BoardDiff.rows; `names`
+    maps indicator id -> short name. Only published judgements and plain differences are used."""
+    if rows.empty:
+        return t("board.s_area_empty", lang, area=area_name)
+    total = len(rows)
+    directions = rows["direction_quarter"].value_counts()
+    better, worse = int(directions.get("better", 0)), int(directions.get("worse", 0))
+    parts = []
+    if better or worse:
+        parts.append(t("board.s_right_way", lang, n=better, total=total, area=area_name))
+        parts.append(t("board.s_wrong_way", lang, n=worse))
+    else:
+        parts.append(t("board.s_no_quarter_change", lang, area=area_name, total=total))
+    runs = rows[(rows["run"] >= 3) & rows["direction_quarter"].isin(["better", "worse", "up", "down"])]
+    for row in runs.sort_values("run", ascending=False).head(2).to_dict("records"):
+        went_up = row["change_quarter"] > 0
+        parts.append(t("board.s_run_up" if went_up else "board.s_run_down", lang,
+                       name=names.get(row["indicator_id"], row["indicator_id"]), n=int(row["run"])))
+    trends = rows["trend"].value_counts()
+    if trends.get("getting better", 0) or trends.get("getting worse", 0):
+        parts.append(t("board.s_trends", lang, better=int(trends.get("getting better", 0)),
+                       worse=int(trends.get("getting worse", 0))))
+    for row in rows[rows["wales"] == "worse"].to_dict("records"):
+        key = "board.s_worse_wales_worsening" if row["trend"] == "getting worse" else "board.s_worse_wales"
+        parts.append(t(key, lang, name=names.get(row["indicator_id"], row["indicator_id"])))
+    missed = rows[rows["has_target"] & (rows["target_met"] == False)]  # noqa: E712 (None is 'no target')
+    if not missed.empty:
+        parts.append(t("board.s_targets_missed", lang, n=len(missed)))
+    new = int(rows["is_new"].sum())
+    if new:
+        parts.append(t("board.s_new", lang, n=new))
+    return " ".join(parts)
+
+
+def board_headline(diff, lang: str) -> str:
+    """One paragraph for the top of the board's quarter: exceptions, revisions, new figures."""
+    parts = [t("board.s_headline_exceptions", lang, n=len(diff.worse_and_worsening))
+             if diff.worse_and_worsening else t("board.s_headline_no_exceptions", lang)]
+    if diff.newly_worse:
+        parts.append(t("board.s_headline_newly_worse", lang, n=len(diff.newly_worse)))
+    parts.append(t("board.s_headline_new", lang, n=int(diff.rows["is_new"].sum()), total=len(diff.rows)))
+    if diff.previous_vintage:
+        parts.append(t("board.s_headline_revisions", lang, n=len(diff.revisions),
+                       indicators=diff.revisions["indicator_id"].nunique()))
+    return " ".join(parts)
