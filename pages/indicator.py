@@ -110,7 +110,17 @@ else:
         if is_ward:
             boxes.append((t("indicator.metric_vs_wrexham"), labels.judgement(row["compared_to_wrexham"])))
         else:
-            boxes.append((t("indicator.metric_vs_wales"), labels.judgement(row["compared_to_wales"])))
+            # Wales publishes most figures once a year: when this period has no Wales figure, the
+            # box gives the latest comparison there is, with its period (as the Overview does).
+            judged = series[(series["period_end"] <= row["period_end"])
+                            & series["compared_to_wales"].notna()
+                            & (series["compared_to_wales"] != "not compared")]
+            if row["compared_to_wales"] in (None, "not compared") and not judged.empty:
+                last = judged.iloc[-1]
+                boxes.append((t("indicator.metric_vs_wales"),
+                              f"{labels.judgement(last['compared_to_wales'])} ({labels.period(last['period'])})"))
+            else:
+                boxes.append((t("indicator.metric_vs_wales"), labels.judgement(row["compared_to_wales"])))
         boxes.append((t("indicator.metric_trend"), labels.trend(row["trend_judgement"])))
         for box, (label, text) in zip(st.columns(len(boxes)), boxes):
             # Bordered boxes rather than st.metric, which cuts long values ("No significant ch...").
