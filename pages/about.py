@@ -40,6 +40,14 @@ st.markdown("\n".join(f"- {t('common.' + key)}" for key in
                       ("withheld_explained", "not_available_explained", "estimated_explained",
                        "provisional_explained")))
 
+# --- downloads and the API ---------------------------------------------------------------------
+st.header(t("about.api_title"), divider="gray", anchor="api")
+st.markdown(t("about.api_text"))
+st.code("GET /api/v1/indicators?lang=cy\n"
+        "GET /api/v1/data.csv?indicator=S2&area=wards&from=2024-25 Q1&lang=cy\n"
+        "GET /api/v1/data.json | data.xlsx | data.zip   (same filters)\n"
+        "GET /api/v1/openapi.json", language="text")
+
 # --- accessibility statement ---------------------------------------------------------------
 st.header(t("about.accessibility_title"), divider="gray", anchor="accessibility")
 for part in ("intro", "status", "limitations", "report", "enforcement", "testing"):

@@ -52,8 +52,9 @@ def test_about_in_english(app_env):
     assert not at.exception
     assert at.title[0].value == "About this dashboard"
     assert [h.value for h in at.header] == ["Where the data comes from", "How the figures are worked out",
-                                           "Accessibility statement", "Welsh language statement",
-                                           "Data sources and licences"]
+                                           "Downloads and the API", "Accessibility statement",
+                                           "Welsh language statement", "Data sources and licences"]
+    assert any("/api/v1/openapi.json" in c.value for c in at.code)
     body = text(at)
     for partner in partners(app_env["published"], "en"):
         assert f"- {partner}" in body
@@ -83,7 +84,8 @@ def test_about_in_welsh(app_env):
     at = run("cy")
     assert not at.exception
     assert at.title[0].value == "Ynghylch y dangosfwrdd hwn"
-    assert [h.value for h in at.header][2:4] == ["Datganiad hygyrchedd", "Datganiad iaith Gymraeg"]
+    assert [h.value for h in at.header][2:5] == ["Lawrlwytho a'r API", "Datganiad hygyrchedd",
+                                                 "Datganiad iaith Gymraeg"]
     body = text(at)
     for partner in partners(app_env["published"], "cy"):
         assert f"- {partner}" in body
