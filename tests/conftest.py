@@ -10,6 +10,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from support import ROOT, SHARED_REFERENCE, Inbox, open_published, police_csv  # noqa: E402,F401
 
 
+@pytest.fixture(autouse=True)
+def pages_go_through_app_py(monkeypatch):
+    """Every AppTest run goes through app.py's st.navigation, as the real server does.
+
+    A folder named pages/ beside app.py puts Streamlit in its old multipage mode, which runs a
+    switched-to page on its own (no language, notices or demo banner). server.py clears the
+    mode at start-up; AppTest resets it before every run, so the same fix is applied here."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+
+
 @pytest.fixture
 def inbox(tmp_path) -> Inbox:
     return Inbox(tmp_path / "inbox")

@@ -3,24 +3,11 @@ statements, licences), server-side (AppTest), in both languages."""
 from __future__ import annotations
 
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT, open_published
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000]
-
-
-def _run_main_script(main_script_path: str) -> None:
-    with open(main_script_path, encoding="utf-8") as f:
-        code = compile(f.read(), main_script_path, "exec")
-    exec(code, {"__name__": "__main__", "__file__": main_script_path})
-
-
-@pytest.fixture(autouse=True)
-def app_py_wraps_every_page(monkeypatch):
-    """Run app.py on every rerun as `streamlit run` does (see test_app_wards.py for why)."""
-    monkeypatch.setattr(script_runner, "_mpa_v1", _run_main_script)
 
 
 def run(lang="en", **params) -> AppTest:

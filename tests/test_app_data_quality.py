@@ -5,25 +5,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT, open_published
 from dashboard import sentences
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000]
-
-
-def _run_main_script(main_script_path: str) -> None:
-    with open(main_script_path, encoding="utf-8") as f:
-        code = compile(f.read(), main_script_path, "exec")
-    exec(code, {"__name__": "__main__", "__file__": main_script_path})
-
-
-@pytest.fixture(autouse=True)
-def app_py_wraps_every_page(monkeypatch):
-    """Run app.py on every rerun as `streamlit run` does (see test_app_wards.py for why)."""
-    monkeypatch.setattr(script_runner, "_mpa_v1", _run_main_script)
 
 
 def run(lang="en", **params) -> AppTest:

@@ -10,7 +10,6 @@ import duckdb
 import pyarrow as pa
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT, open_published
@@ -19,23 +18,6 @@ from dashboard.i18n import t
 PAGE = "pages/indicator.py"
 WREXHAM = "W06000006"
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "ZZ99"]
-
-
-@pytest.fixture(autouse=True)
-def navigation_from_app_py(monkeypatch):
-    """Run pages through app.py's st.navigation, as the server does once app.py has run.
-
-    A folder named pages/ beside app.py makes Streamlit start in its old multipage mode, and
-    AppTest resets that mode before every run, so a switched-to page would run on its own,
-    without app.py (no language switch, banner or notices). The first st.navigation call ends
-    that mode for the whole server process; this does the same for each AppTest run."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def run(lang: str = "en", **params) -> AppTest:

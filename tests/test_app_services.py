@@ -6,7 +6,6 @@ import shutil
 
 import duckdb
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT, open_published
@@ -16,19 +15,6 @@ from dashboard.periods import period_label
 PAGE = "pages/services.py"
 WREXHAM = "W06000006"
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "no_such_service"]
-
-
-@pytest.fixture(autouse=True)
-def navigation_from_app_py(monkeypatch):
-    """Run pages through app.py's st.navigation, as the server does once app.py has run (see
-    tests/test_app_indicator.py: a pages/ folder otherwise makes AppTest run the page alone)."""
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
 
 
 def run(lang: str = "en", **params) -> AppTest:

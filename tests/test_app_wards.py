@@ -5,7 +5,6 @@ import json
 
 import pandas as pd
 import pytest
-from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT, SHARED_REFERENCE, open_published
@@ -14,23 +13,6 @@ from dashboard import maps, profile_charts
 HOSTILE = ["W05999999", "' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "w05001750"]
 DEFAULT_WARD = "W05001713"             # the lowest code: Acrefair North / Gogledd Acre-fair
 GEOJSON = SHARED_REFERENCE / "wrexham_wards_2022.geojson"
-
-
-def _run_main_script(main_script_path: str) -> None:
-    with open(main_script_path, encoding="utf-8") as f:
-        code = compile(f.read(), main_script_path, "exec")
-    exec(code, {"__name__": "__main__", "__file__": main_script_path})
-
-
-@pytest.fixture(autouse=True)
-def app_py_wraps_every_page(monkeypatch):
-    """Run app.py on every rerun, as `streamlit run` does once st.navigation has been called.
-
-    AppTest resets Streamlit's "pages directory" flag before each run, and with a pages/ folder
-    Streamlit then takes the old multipage route: after switch_page it runs pages/wards.py on
-    its own, without app.py (no language switch, no notices, no demo banner). Running the main
-    script here instead lets app.py's st.navigation pick the page, as in a browser."""
-    monkeypatch.setattr(script_runner, "_mpa_v1", _run_main_script)
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import shutil
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from support import ROOT
@@ -164,13 +163,6 @@ def two_vintages(demo_build, tmp_path_factory):
 @pytest.fixture
 def board_env(two_vintages, monkeypatch):
     monkeypatch.setenv("PEH_PUBLISHED", str(two_vintages))
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):           # run pages through app.py (see test_app_indicator.py)
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
     return two_vintages
 
 

@@ -12,7 +12,6 @@ import zipfile
 import duckdb
 import numpy as np
 import pytest
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from attacker import recoverable
@@ -239,17 +238,6 @@ def test_no_withheld_value_is_recoverable_from_many_filtered_downloads(app_env):
 
 # --- the Downloads page ---------------------------------------------------------------------------
 
-@pytest.fixture
-def navigation_from_app_py(monkeypatch):
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
-
-
 def run_page(lang="en", **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
@@ -268,7 +256,7 @@ def page_text(at) -> str:
 
 @pytest.mark.parametrize("lang, title, rows_word", [("en", "Download the data", "rows"),
                                                     ("cy", "Lawrlwytho'r data", "rhes")])
-def test_page_shows_count_preview_and_api_link(app_env, navigation_from_app_py, lang, title, rows_word):
+def test_page_shows_count_preview_and_api_link(app_env, lang, title, rows_word):
     at = run_page(lang, indicator="S2", area="wards")
     assert at.title[0].value == title
     text = page_text(at)
@@ -278,7 +266,7 @@ def test_page_shows_count_preview_and_api_link(app_env, navigation_from_app_py, 
     assert len(at.dataframe) == 1
 
 
-def test_page_bounds_oversized_choices(app_env, navigation_from_app_py):
+def test_page_bounds_oversized_choices(app_env):
     at = run_page(area="all", breakdown="any")
     assert any("25,000" in w.value for w in at.warning)
     assert "/api/v1/data.csv" not in page_text(at)
@@ -286,7 +274,7 @@ def test_page_bounds_oversized_choices(app_env, navigation_from_app_py):
 
 @pytest.mark.parametrize("bad", HOSTILE)
 @pytest.mark.parametrize("key", ["indicator", "area", "from", "breakdown", "outcome_area"])
-def test_page_survives_hostile_url_values(app_env, navigation_from_app_py, key, bad):
+def test_page_survives_hostile_url_values(app_env, key, bad):
     at = run_page(**{key: bad})
     assert at.info, "a notice says the link's value was not used"
     text = page_text(at)
