@@ -52,3 +52,31 @@ FROM range(2018, 2100) t(y)
 JOIN ref_child_population p
   ON p.mid_year = LEAST(y, (SELECT max(mid_year) FROM ref_child_population))
 WHERE make_date(y, 4, 1) <= getvariable('reporting_end');
+
+-- Team Around the Child/Family closures, one row per quarter x ward x team x age band with how
+-- many cases closed and how many for each reason (H5 takes needs met, E2 stepped up). Quarters
+-- run from a year after the case list starts (closures before then would leave out the longer
+-- cases, opened before the list begins, so their mix of reasons would be wrong) to the last
+-- quarter ended before the latest case list was received (the list is a full refresh).
+CREATE OR REPLACE TEMP VIEW tac_closure_cells AS
+WITH covered AS (
+    SELECT period FROM periods_quarterly
+    WHERE start_date >= date_trunc('quarter', (SELECT min(opened_date) FROM stg_eh_tac_cases)) + INTERVAL 12 MONTH
+      AND end_date < (SELECT CAST(max(_received) AS DATE) FROM stg_eh_tac_cases)
+),
+closures AS (
+    SELECT fy_quarter_of(closed_date) AS period, ward, team, age_band, closure_reason
+    FROM stg_eh_tac_cases
+    WHERE closed_date IS NOT NULL
+)
+SELECT w.period, w.ward_code, t.team, b.age_band,
+       count(c.period) AS closed,
+       count(c.period) FILTER (WHERE c.closure_reason = 'needs_met') AS needs_met,
+       count(c.period) FILTER (WHERE c.closure_reason = 'stepped_up') AS stepped_up
+FROM ward_periods_quarterly w
+CROSS JOIN (VALUES ('tac'), ('taf')) t(team)
+CROSS JOIN (VALUES ('0-4'), ('5-9'), ('10-15'), ('16-17')) b(age_band)
+LEFT JOIN closures c
+  ON c.period = w.period AND c.ward = w.ward_code AND c.team = t.team AND c.age_band = b.age_band
+WHERE w.period IN (SELECT period FROM covered)
+GROUP BY w.period, w.ward_code, t.team, b.age_band;
