@@ -3,18 +3,22 @@
 Steps, in order:
 1. find the deliveries: every file in the inbox whose name matches a contract; identical files
    (same sha256) load once; other files are listed as not recognised;
-2. read and check each (file, table): landed rows go to raw_<table> with provenance (file,
-   sha256, row, load id, received time), rejected rows to `rejects` with column, value, reason;
-   rows read = rows landed + rows rejected, for every load;
-3. work out the current rows (stg_<table>) and the revisions between deliveries;
-4. add the reference tables, the sources and the load log;
-5. swap the new file in. A file that cannot be read at all stops the build before step 5:
+2. for each contract table (two tables at a time, on their own connections): read its
+   deliveries into DuckDB (etl/incoming.py), check them in one pass and land them (etl/land.py):
+   landed rows go to raw_<table> with provenance (file, sha256, row, load id, received time),
+   rejected rows to `rejects` with column, value and reason, and for every delivery rows read =
+   rows landed + rows rejected; then rank the deliveries, create the stg_<table> view of the
+   current rows and record the revisions between deliveries (etl/revisions.py);
+3. add the load log, the reference tables and the sources, and check the row accounting again;
+4. swap the new file in. A file that cannot be read at all stops the build before step 4:
    the live warehouse is untouched and every such file is named in the error.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,32 +26,21 @@ from pathlib import Path
 import duckdb
 
 from etl import conform, reference
-from etl.contract import Source, Table, load_contracts, tables_for_file
+from etl.contract import Source, load_contracts, tables_for_file
+from etl.land import Delivery, check_and_land, read_deliveries
 from etl.periods import next_period_end, period_end
-from etl.readers import DEFAULT_MAX_FILE_MB, FileProblem, read_table
-from etl.revisions import REVISIONS_DDL, build_staging, record_revisions
-from etl.validate import checking_sql, conform_distinct_values, landed_columns, period_expr, q
+from etl.readers import DEFAULT_MAX_FILE_MB
+from etl.revisions import REVISIONS_DDL, SUPERSESSION_DDL, build_staging, record_revisions
+from etl.validate import landed_columns, q
 from etl.warehouse import building
 
+PARALLEL_TABLES = min(2, os.cpu_count() or 1)
 IGNORED_SUFFIXES = {".txt", ".md", ".pdf", ".json"}
 DEMO_MARKER = "DEMO_DATA.txt"
 
 
 class BuildFailed(Exception):
     """The build stopped; the live warehouse is unchanged. The message lists every reason."""
-
-
-@dataclass(frozen=True)
-class Delivery:
-    path: Path
-    sha256: str
-    received: dt.datetime
-    tables: tuple[Table, ...]
-
-    @property
-    def load_id(self) -> str:
-        # Derived from the content, so rebuilding from the same files gives the same ids.
-        return self.sha256[:12]
 
 
 @dataclass
@@ -108,55 +101,7 @@ def create_schema(con, sources: list[Source]) -> None:
                    rows_rejected BIGINT, ignored_columns VARCHAR, first_period VARCHAR, last_period VARCHAR,
                    due_date DATE, late BOOLEAN)""")
     con.execute(REVISIONS_DDL)
-
-
-def load_one(con, delivery: Delivery, table: Table, source: Source, max_file_mb: float) -> dict:
-    import time
-
-    started = time.perf_counter()
-    cells = read_table(delivery.path, table, max_file_mb)
-    con.register("_incoming", conform_distinct_values(con, cells.cells, table))
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {checking_sql(table, '_incoming')}")
-    finally:
-        con.unregister("_incoming")
-    provenance = [delivery.load_id, delivery.path.name, delivery.sha256, delivery.received]
-    landed = con.execute(f"INSERT INTO {q('raw_' + table.name)} SELECT * EXCLUDE (_record, _problems, _row), ?, ?, ?, _row, ? "
-                         f"FROM _checked WHERE len(_problems) = 0", provenance).fetchall()[0][0]
-    con.execute("""INSERT INTO rejects SELECT ?, ?, ?, ?, _row, _record, p.column, p.value, p.reason
-                   FROM (SELECT _row, _record, unnest(_problems) AS p FROM _checked WHERE len(_problems) > 0)
-                   ORDER BY _record""", [table.source, table.name, delivery.path.name, delivery.load_id])
-    for i, (row_number, text) in enumerate(cells.ragged_rows):
-        # Malformed lines never reached the checks; they get records numbered after the rest.
-        con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-                    [table.source, table.name, delivery.path.name, delivery.load_id, row_number,
-                     cells.cells.num_rows + i, text, f"wrong number of cells (expected {len(cells.headers_found)})"])
-    read = cells.cells.num_rows + len(cells.ragged_rows)
-    first, last = _period_range(con, table)
-    due = None
-    if last is not None:
-        due_days = table.due_days_after_period_end or source.due_days_after_period_end
-        due = period_end(last) + dt.timedelta(days=due_days)
-    entry = {
-        "load_id": delivery.load_id, "source": table.source, "table_name": table.name,
-        "file": delivery.path.name, "sha256": delivery.sha256, "received": delivery.received,
-        "encoding": cells.encoding, "rows_read": read, "rows_landed": landed,
-        "rows_rejected": read - landed, "ignored_columns": json.dumps(cells.ignored_headers),
-        "first_period": first, "last_period": last, "due_date": due,
-        "late": None if due is None else delivery.received.date() > due,
-    }
-    con.execute("INSERT INTO load_log VALUES (" + ", ".join("?" * len(entry)) + ")", list(entry.values()))
-    # Timing goes to the report only: the warehouse stays identical when rebuilt from the same files.
-    return entry | {"seconds": time.perf_counter() - started}
-
-
-def _period_range(con, table: Table) -> tuple[str | None, str | None]:
-    if table.supersede != "by_period":
-        return None, None
-    period = period_expr(table)
-    first, last = con.execute(f"SELECT CAST(min({period}) AS VARCHAR), CAST(max({period}) AS VARCHAR) "
-                              f"FROM _checked WHERE len(_problems) = 0").fetchall()[0]
-    return first, last
+    con.execute(SUPERSESSION_DDL)
 
 
 def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
@@ -210,27 +155,31 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
     report = BuildReport(demo=(Path(inbox) / DEMO_MARKER).exists())
     deliveries = find_deliveries(Path(inbox), sources, report, received_by)
     problems: list[str] = []
-    work = [(d, t) for d in deliveries for t in d.tables]
-    with building(Path(warehouse)) as con:
+    with building(Path(warehouse)) as con, tqdm(total=sum(len(d.tables) for d in deliveries),
+                                                   desc="loading partner files", unit="file",
+                                                   disable=not progress) as bar:
         create_schema(con, sources)
-        for delivery, table in tqdm(work, desc="loading partner files", unit="table", disable=not progress):
-            try:
-                report.loads.append(load_one(con, delivery, table, by_id[table.source], max_file_mb))
-            except FileProblem as problem:
-                problems.append(str(problem))
-            except duckdb.Error as error:
-                problems.append(f"{delivery.path.name} ({table.name}): could not be checked: {error}")
+        work = [(table, source, [d for d in deliveries if table in d.tables])
+                for source in sources for table in source.tables]
+        # Tables are independent until supersession, so two are checked at once, each on its
+        # own connection (temp tables are per connection); the largest go first. On the small
+        # tables most of a statement's time is planning, which DuckDB does on one core.
+        work.sort(key=lambda w: -sum(d.path.stat().st_size for d in w[2]))
+        with ThreadPoolExecutor(max_workers=PARALLEL_TABLES) as pool:
+            for loads, table_problems in pool.map(
+                    lambda w: _load_table(con, *w, max_file_mb, advance=lambda: bar.update()), work):
+                report.loads.extend(loads)
+                problems.extend(table_problems)
         if problems:
             raise BuildFailed("\n".join(["these files cannot be read, so the warehouse was not changed:"]
                                         + [f"  - {p}" for p in problems]))
+        # The load log reads as the history it is: in the order the files arrived.
+        report.loads.sort(key=lambda e: (e["received"], e["file"], e["table_name"]))
+        _insert_load_log(con, report.loads)
         _only_first_delivery_is_late(con)
         late = {(l, t): flag for l, t, flag in con.execute("SELECT load_id, table_name, late FROM load_log").fetchall()}
         for entry in report.loads:
             entry["late"] = late[(entry["load_id"], entry["table_name"])]
-        for source in sources:
-            for table in source.tables:
-                build_staging(con, table)
-                record_revisions(con, table)
         reference.load(con)
         add_sources_table(con, sources, today or dt.date.today())
         report.top_reasons = _top_reasons(con)
@@ -242,6 +191,41 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
         if not any(entry["source"] == source.id for entry in report.loads):
             report.warnings.append(f"no deliveries from {source.partner_en} ({source.id}) in the inbox")
     return report
+
+
+def _load_table(con, table, source: Source, deliveries: list[Delivery], max_file_mb: float,
+                advance) -> tuple[list[dict], list[str]]:
+    """Read, check and land one table's deliveries, then work out its current rows and
+    revisions, on a connection of its own."""
+    problems: list[str] = []
+    cursor = con.cursor()
+    try:
+        read = read_deliveries(cursor, table, deliveries, max_file_mb, problems, advance)
+        if problems:
+            return [], problems     # the build fails; reading on has named every unreadable file
+        try:
+            loads = check_and_land(cursor, table, source, read)
+            build_staging(cursor, table)
+            record_revisions(cursor, table)
+            return loads, []
+        except duckdb.Error as error:
+            return [], [f"{table.name}: the files {', '.join(d.path.name for d, _ in read)} "
+                        f"could not be checked: {error}"]
+    finally:
+        cursor.close()
+
+
+def _insert_load_log(con, entries: list[dict]) -> None:
+    if not entries:
+        return
+    import pyarrow as pa
+
+    # One insert from an Arrow table: executemany costs a statement per row.
+    con.register("_log_entries", pa.Table.from_pylist(entries))
+    try:
+        con.execute("INSERT INTO load_log BY NAME SELECT * FROM _log_entries")
+    finally:
+        con.unregister("_log_entries")
 
 
 def _only_first_delivery_is_late(con) -> None:

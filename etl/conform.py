@@ -39,4 +39,6 @@ def install(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR)
     """Create the conforming macros and the ward_lookup table in a warehouse connection."""
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))
     con.execute("CREATE OR REPLACE TABLE ward_lookup (label_key VARCHAR PRIMARY KEY, ward_code VARCHAR NOT NULL)")
-    con.executemany("INSERT INTO ward_lookup VALUES (?, ?)", ward_lookup_rows(reference_dir))
+    labels, codes = zip(*ward_lookup_rows(reference_dir))
+    # One statement, not one per row: unnest() zips the two lists.
+    con.execute("INSERT INTO ward_lookup SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])", [list(labels), list(codes)])

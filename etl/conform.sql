@@ -33,10 +33,10 @@ CREATE OR REPLACE MACRO fy_label(y) AS
     CAST(y AS VARCHAR) || '-' || lpad(CAST((y + 1) % 100 AS VARCHAR), 2, '0');
 CREATE OR REPLACE MACRO conform_financial_year(x) AS
     CASE WHEN _next_year_ok(_two_years(x).y, _two_years(x).y2)
-         THEN fy_label(CAST(_two_years(x).y AS INT)) END;
+         THEN fy_label(TRY_CAST(_two_years(x).y AS INT)) END;
 CREATE OR REPLACE MACRO conform_academic_year(x) AS
     CASE WHEN _next_year_ok(_two_years(x).y, _two_years(x).y2)
-         THEN replace(fy_label(CAST(_two_years(x).y AS INT)), '-', '/') END;
+         THEN replace(fy_label(TRY_CAST(_two_years(x).y AS INT)), '-', '/') END;
 
 -- Quarter '2024-25 Q1' (Q1 = April-June) from '2024-25 Q1', '2024/25Q1', 'Q1 2024/25', ...
 CREATE OR REPLACE MACRO _quarter_parts(x) AS
@@ -45,7 +45,7 @@ CREATE OR REPLACE MACRO _quarter_parts(x) AS
          ELSE regexp_extract(upper(regexp_replace(x, '\s+', '', 'g')), '^([0-9]{4})[-/]([0-9]{2}|[0-9]{4})Q([1-4])$', ['y', 'y2', 'q']) END;
 CREATE OR REPLACE MACRO conform_quarter(x) AS
     CASE WHEN _next_year_ok(_quarter_parts(x).y, _quarter_parts(x).y2)
-         THEN fy_label(CAST(_quarter_parts(x).y AS INT)) || ' Q' || _quarter_parts(x).q END;
+         THEN fy_label(TRY_CAST(_quarter_parts(x).y AS INT)) || ' Q' || _quarter_parts(x).q END;
 
 -- School term '2024/25 Autumn' from 'Autumn 2024', 'Spring 2025', 'Autumn term 2024', '2024/25 Autumn'.
 CREATE OR REPLACE MACRO _term_parts(x) AS
@@ -55,12 +55,15 @@ CREATE OR REPLACE MACRO _term_parts_ay(x) AS
 CREATE OR REPLACE MACRO conform_school_term(x) AS
     CASE
       WHEN _term_parts(x).season <> '' THEN
-        replace(fy_label(CAST(_term_parts(x).y AS INT) - CASE WHEN _term_parts(x).season = 'autumn' THEN 0 ELSE 1 END), '-', '/')
+        replace(fy_label(TRY_CAST(_term_parts(x).y AS INT) - CASE WHEN _term_parts(x).season = 'autumn' THEN 0 ELSE 1 END), '-', '/')
         || ' ' || upper(_term_parts(x).season[1]) || _term_parts(x).season[2:]
       WHEN _next_year_ok(_term_parts_ay(x).y, _term_parts_ay(x).y2) THEN
-        replace(fy_label(CAST(_term_parts_ay(x).y AS INT)), '-', '/')
+        replace(fy_label(TRY_CAST(_term_parts_ay(x).y AS INT)), '-', '/')
         || ' ' || upper(_term_parts_ay(x).season[1]) || _term_parts_ay(x).season[2:]
     END;
+
+-- TRY_CAST where a WHEN has already checked the text: DuckDB may work out a THEN branch for
+-- every row (common subexpressions are computed once, below the CASE), so it must not fail.
 
 -- Periods of a date: the financial year and quarter it falls in (Q1 = April-June).
 CREATE OR REPLACE MACRO fy_start_year(d) AS year(d) - CASE WHEN month(d) < 4 THEN 1 ELSE 0 END;

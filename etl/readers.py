@@ -118,7 +118,7 @@ def _utf8_bytes(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[by
     return text.encode("utf-8"), encoding
 
 
-def _check_delimiter(path: Path, header_line: str, table: Table) -> None:
+def check_delimiter(path: Path, header_line: str) -> None:
     if "," in header_line:
         return
     for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|' characters")):
@@ -154,7 +154,7 @@ def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB)
     utf8, encoding = _utf8_bytes(path, path.read_bytes(), table.encodings)
     end_of_header = bytes(utf8[:65536]).find(b"\n")
     header_line = bytes(utf8[:end_of_header if end_of_header >= 0 else 65536]).decode("utf-8").rstrip("\r")
-    _check_delimiter(path, header_line, table)
+    check_delimiter(path, header_line)
     headers = next(csv.reader([header_line]))
     named = [h.strip() for h in headers if h.strip()]
     if len(set(named)) != len(named):

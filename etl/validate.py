@@ -1,17 +1,17 @@
-"""Row-level checks compiled from a contract into one DuckDB query.
+"""Row-level checks compiled from a contract into DuckDB SQL, run once per table.
 
 For each column the contract's type gives two SQL expressions: the conformed value, and the
-problem (a message, or NULL when the cell is fine). The query collects every problem of a row
-into a list, so a partner hears about all of them at once; a row with any problem is rejected
-and lands in the rejects table with the column, the value sent and the reason.
+problem (a message, or NULL when the cell is fine). Costly conforming (dates, periods, wards,
+categories) runs once per distinct value (conform_column_sql) and is joined back. checked_sql
+gives every row its typed values, its problems and `_clean`; clean rows land, unless dups_sql
+finds their key repeating an earlier row's. problems_sql lists every problem of each rejected
+row, so a partner hears about all of them at once, with the column, the value sent and why.
 
-Checks run in DuckDB rather than row by row in Python: at all-Wales volumes (scale 22, a million
-rows a file) the whole ETL must stay within a small multiple of DuckDB's own CSV read.
+Checks run in DuckDB rather than row by row in Python (or with a dataframe validation library):
+at all-Wales volumes (scale 22, a million rows a file) the whole ETL must stay within a small
+multiple of DuckDB's own CSV read.
 """
 from __future__ import annotations
-
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from etl.contract import Column, Table
 
@@ -138,8 +138,9 @@ def period_expr(table: Table, alias: str = "") -> str:
     return f"CAST({column} AS VARCHAR)"
 
 
-def _distinct_sql(column: Column) -> str:
-    """SQL conforming a table `_distinct(i, raw)` of one column's distinct raw values."""
+def conform_column_sql(column: Column, incoming: str) -> str:
+    """SQL creating `_conform__<column>`: each distinct raw value of the column, once, with its
+    conformed value, its problem and whether it reads as a totals label."""
     r = "d.raw"
     join = ""
     if column.type == "ward":
@@ -148,98 +149,97 @@ def _distinct_sql(column: Column) -> str:
     value = conformed_expr(column, "w", r)
     # A totals row says "Total" in some label column: the ward, a category, or the period.
     totals = f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
-    return (f"SELECT CAST({value} AS {SQL_TYPES[column.type]}) AS value, {problem_expr(column, value, r)} AS problem, "
-            f"COALESCE({totals}, false) AS is_totals FROM _distinct d {join} ORDER BY d.i")
+    return (f"CREATE OR REPLACE TEMP TABLE {q(conform_table(column))} AS "
+            f"SELECT d.raw, CAST({value} AS {SQL_TYPES[column.type]}) AS value, "
+            f"{problem_expr(column, value, r)} AS problem, COALESCE({totals}, false) AS is_totals "
+            f"FROM (SELECT DISTINCT {q(column.name)} AS raw FROM {incoming}) d {join}")
 
 
-def conform_distinct_values(con, cells: pa.Table, table: Table) -> pa.Table:
-    """Add value__/problem__/totals__ columns for the costly columns, conforming each distinct
-    raw value once in DuckDB and spreading the answers back with Arrow (no join on the rows)."""
-    for column in table.columns:
-        if column.type not in BY_DISTINCT_VALUE:
-            continue
-        encoded = pc.dictionary_encode(cells.column(column.name), null_encoding="encode").combine_chunks()
-        distinct = pa.table({"i": pa.array(range(len(encoded.dictionary)), type=pa.int64()),
-                             "raw": encoded.dictionary})
-        con.register("_distinct", distinct)
-        try:
-            answers = con.sql(_distinct_sql(column)).to_arrow_table()
-        finally:
-            con.unregister("_distinct")
-        indices = encoded.indices
-        for name in ("value", "problem", "is_totals"):
-            cells = cells.append_column(f"{name}__{column.name}", pc.take(answers.column(name), indices))
-    return cells
+def conform_table(column: Column) -> str:
+    return f"_conform__{column.name}"
 
 
-def checking_sql(table: Table, incoming: str) -> str:
-    """One SELECT over the incoming text table giving conformed columns and a list of problems.
+def checked_sql(table: Table, incoming: str) -> str:
+    """One SELECT over a table's incoming text cells giving, per row, the conformed (typed) values,
+    each column's problem (NULL when fine), whether it is a blank or totals row, and `_clean`:
+    no problem at all, so the row lands (unless its key repeats an earlier row's; see dups_sql).
 
-    `incoming` must already carry the columns conform_distinct_values() adds."""
-    selects, problems, totals = [], [], []
+    Costly columns are conformed once per distinct value (conform_column_sql) and joined back
+    on the raw text; the join's build side is a few hundred values, so it costs little."""
+    inner, joins, totals, problems = [], [], [], []
     for i, column in enumerate(table.columns):
         if column.type in BY_DISTINCT_VALUE:
-            # conformed beforehand by conform_distinct_values()
-            value, problem = f"s.{q('value__' + column.name)}", f"s.{q('problem__' + column.name)}"
-            totals.append(f"s.{q('is_totals__' + column.name)}")
+            k = f"k{i}"
+            joins.append(f"LEFT JOIN {q(conform_table(column))} {k} ON {k}.raw IS NOT DISTINCT FROM {raw(column)}")
+            value, problem = f"{k}.value", f"{k}.problem"
+            totals.append(f"{k}.is_totals")
         else:
             value = conformed_expr(column, "")
             problem = problem_expr(column, value)
             if column.type == "text":
                 totals.append(f"lower(trim({raw(column)})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})")
-        selects.append(f"CAST({value} AS {SQL_TYPES[column.type]}) AS {q(column.name)}")
-        selects.append(f"{raw(column)} AS {q('raw__' + column.name)}")
-        selects.append(f"{problem} AS {q('problem__' + column.name)}")
+        inner.append(f"CAST({value} AS {SQL_TYPES[column.type]}) AS {q(column.name)}")
+        inner.append(f"{problem} AS {q('problem__' + column.name)}")
+        if column.type == "ward":
+            inner.append(f"{raw(column)} AS {q(column.name + '_as_sent')}")
         if column.small_count_marker:
-            selects.append(f"COALESCE(trim({raw(column)}) = {lit(column.small_count_marker)}, false) "
-                           f"AS {q(column.name + '_suppressed')}")
-    raw_cells = [raw(c) for c in table.columns]
+            inner.append(f"COALESCE(trim({raw(column)}) = {lit(column.small_count_marker)}, false) "
+                         f"AS {q(column.name + '_suppressed')}")
+        problems.append(f"{q('problem__' + column.name)} IS NULL")
     # The reader turns empty cells into NULL, so a blank row is one whose cells are all NULL.
-    all_blank = " AND ".join(f"{c} IS NULL" for c in raw_cells)
+    blank = " AND ".join(f"{raw(c)} IS NULL" for c in table.columns)
     is_totals = " OR ".join(f"COALESCE({t}, false)" for t in totals) or "false"
-    clean = []
-    for column in table.columns:
-        problems.append(f"{{'column': {lit(column.name)}, 'reason': {q('problem__' + column.name)}, "
-                        f"'value': {q('raw__' + column.name)}}}")
-        clean.append(f"{q('problem__' + column.name)} IS NULL")
-    for rule in table.rules:
-        # A rule over a cell that is already wrong is not judged (its value is NULL): the cell's
-        # own problem is the one reported.
-        problems.append(f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN ({rule.check}) IS FALSE "
-                        f"THEN {lit(rule.message)} END, 'value': CAST({q(rule.column)} AS VARCHAR)}}")
-        clean.append(f"({rule.check}) IS NOT FALSE")
-    dup_keys = ", ".join(f"{q(k)} AS {q('_key' + str(i))}" for i, k in enumerate(table.key))
-    dup_join = " AND ".join(f"d.{q('_key' + str(i))} IS NOT DISTINCT FROM j.{q(k)}" for i, k in enumerate(table.key))
+    # A rule over a cell that is already wrong is not judged (its value is NULL): the cell's own
+    # problem is the one reported.
+    broken = [f"COALESCE(({rule.check}) IS FALSE, false) AS _rule{i}" for i, rule in enumerate(table.rules)]
+    clean = problems + [f"NOT _rule{i}" for i in range(len(table.rules))]
     return f"""
-WITH conformed AS (
-    SELECT s._row, s._record,
-           ({all_blank}) AS _blank,
-           ({is_totals}) AS _totals,
-           {', '.join(selects)}
-    FROM {incoming} s
-),
-judged AS (
-    SELECT *,
-           CASE WHEN _blank THEN [{{'column': NULL, 'reason': 'blank row', 'value': NULL}}]
-                WHEN _totals THEN [{{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken from the file)', 'value': NULL}}]
-                -- nearly every row is clean: only rows with a problem build the list of them
-                WHEN {' AND '.join(clean)} THEN []
-                ELSE list_filter([{', '.join(problems)}], lambda p: p.reason IS NOT NULL) END AS _problems
-    FROM conformed
-),
-dups AS (
-    -- keys held by more than one otherwise valid row (a hash aggregate: far cheaper than a
-    -- window over every row, and almost always empty)
-    SELECT {dup_keys}, min(_record) AS _first_record, min(_row) AS _first_row
-    FROM judged WHERE len(_problems) = 0
-    GROUP BY ALL HAVING count(*) > 1
+SELECT *, NOT _blank AND NOT _totals AND {' AND '.join(clean)} AS _clean
+FROM (
+SELECT *{''.join(', ' + b for b in broken)}
+FROM (
+    SELECT s._load, s._row, s._record, ({blank}) AS _blank, ({is_totals}) AS _totals, {', '.join(inner)}
+    FROM {incoming} s {' '.join(joins)}
+))"""
+
+
+def dups_sql(table: Table, checked: str) -> str:
+    """Clean rows whose key repeats an earlier clean row's in the same delivery: (load, record,
+    row, key value shown, row of the first). A hash aggregate over the keys, almost always empty."""
+    keys = ", ".join(q(k) for k in table.key)
+    same = " AND ".join(f"c.{q(k)} IS NOT DISTINCT FROM f.{q(k)}" for k in table.key)
+    return f"""
+WITH firsts AS (
+    SELECT _load, {keys}, min(_record) AS _first_record, arg_min(_row, _record) AS _first_row
+    FROM {checked} WHERE _clean GROUP BY ALL HAVING count(*) > 1
 )
-SELECT {landed_select(table)}, j._row, j._record,
-       CASE WHEN len(j._problems) = 0 AND d._first_record IS NOT NULL AND d._first_record <> j._record
-            THEN [{{'column': {lit(table.key[0])}, 'reason': 'duplicate key: the same {", ".join(table.key)} as row ' || d._first_row, 'value': CAST(j.{q(table.key[0])} AS VARCHAR)}}]
-            ELSE j._problems END AS _problems
-FROM judged j LEFT JOIN dups d ON {dup_join}
-"""
+SELECT c._load, c._record, c._row, CAST(c.{q(table.key[0])} AS VARCHAR) AS value, f._first_row
+FROM {checked} c JOIN firsts f ON c._load = f._load AND {same}
+WHERE c._clean AND c._record <> f._first_record"""
+
+
+def problems_sql(table: Table, bad: str, incoming: str) -> str:
+    """One row per problem of each rejected row: (load, row, record, column, value, reason).
+
+    `bad` holds the checked rows that are not clean (few); their raw text comes from `incoming`."""
+    listed = []
+    for column in table.columns:
+        listed.append(f"{{'column': {lit(column.name)}, 'reason': b.{q('problem__' + column.name)}, "
+                      f"'value': i.{q(column.name)}}}")
+    for i, rule in enumerate(table.rules):
+        listed.append(f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN b._rule{i} "
+                      f"THEN {lit(rule.message)} END, 'value': CAST(b.{q(rule.column)} AS VARCHAR)}}")
+    blank = "[{'column': NULL, 'reason': 'blank row', 'value': NULL}]"
+    totals = ("[{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken "
+              "from the file)', 'value': NULL}]")
+    return f"""
+SELECT _load, _row, _record, p.column AS column_name, p.value, p.reason
+FROM (
+    SELECT b._load, b._row, b._record,
+           unnest(CASE WHEN b._blank THEN {blank} WHEN b._totals THEN {totals}
+                       ELSE list_filter([{', '.join(listed)}], lambda p: p.reason IS NOT NULL) END) AS p
+    FROM {bad} b JOIN {incoming} i ON i._load = b._load AND i._record = b._record
+)"""
 
 
 def landed_columns(table: Table) -> list[tuple[str, str]]:
@@ -254,13 +254,6 @@ def landed_columns(table: Table) -> list[tuple[str, str]]:
     return columns
 
 
-def landed_select(table: Table, alias: str = "j") -> str:
-    """Expressions (over the judged rows) for landed_columns, in order."""
-    out = []
-    for column in table.columns:
-        out.append(f"{alias}.{q(column.name)}")
-        if column.type == "ward":
-            out.append(f"{alias}.{q('raw__' + column.name)} AS {q(column.name + '_as_sent')}")
-        if column.small_count_marker:
-            out.append(f"{alias}.{q(column.name + '_suppressed')}")
-    return ", ".join(out)
+def landed_select(table: Table) -> str:
+    """The landed columns, by name, as checked_sql() gives them."""
+    return ", ".join(q(name) for name, _ in landed_columns(table))
