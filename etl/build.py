@@ -110,11 +110,12 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
                    system VARCHAR, cadence VARCHAR, due_days_after_period_end INTEGER, supersede VARCHAR,
                    notes VARCHAR, deliveries BIGINT, last_received TIMESTAMP, latest_period VARCHAR,
                    covered_to DATE, next_period_end DATE, next_due DATE)""")
+    arrived = {name: rest for name, *rest in con.execute(
+        "SELECT table_name, count(DISTINCT load_id), max(received), max(last_period) FROM load_log GROUP BY ALL").fetchall()}
+    rows = []
     for source in sources:
         for table in source.tables:
-            deliveries, last_received, latest = con.execute(
-                "SELECT count(DISTINCT load_id), max(received), max(last_period) FROM load_log WHERE table_name = ?",
-                [table.name]).fetchall()[0]
+            deliveries, last_received, latest = arrived.get(table.name, (0, None, None))
             cadence = table.cadence or source.cadence
             covered_to = None
             if latest is not None:
@@ -124,12 +125,13 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
                 covered_to = _last_period_end_before(cadence, last_received.date())
             next_end = next_period_end(cadence, covered_to) if covered_to else None
             due_days = table.due_days_after_period_end or source.due_days_after_period_end
-            next_due = next_end + dt.timedelta(days=due_days) if next_end else None
-            con.execute("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        [source.id, table.name, source.partner_en, source.partner_cy, source.system,
-                         cadence, table.due_days_after_period_end or source.due_days_after_period_end,
-                         table.supersede, source.notes,
-                         deliveries, last_received, latest, covered_to, next_end, next_due])
+            rows.append({"source": source.id, "table_name": table.name, "partner_en": source.partner_en,
+                         "partner_cy": source.partner_cy, "system": source.system, "cadence": cadence,
+                         "due_days_after_period_end": due_days, "supersede": table.supersede,
+                         "notes": source.notes, "deliveries": deliveries, "last_received": last_received,
+                         "latest_period": latest, "covered_to": covered_to, "next_period_end": next_end,
+                         "next_due": next_end + dt.timedelta(days=due_days) if next_end else None})
+    _insert_rows(con, "sources", rows)
 
 
 def _last_period_end_before(cadence: str, day: dt.date) -> dt.date:
@@ -175,7 +177,7 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
                                         + [f"  - {p}" for p in problems]))
         # The load log reads as the history it is: in the order the files arrived.
         report.loads.sort(key=lambda e: (e["received"], e["file"], e["table_name"]))
-        _insert_load_log(con, report.loads)
+        _insert_rows(con, "load_log", report.loads)
         _only_first_delivery_is_late(con)
         late = {(l, t): flag for l, t, flag in con.execute("SELECT load_id, table_name, late FROM load_log").fetchall()}
         for entry in report.loads:
@@ -198,6 +200,8 @@ def _load_table(con, table, source: Source, deliveries: list[Delivery], max_file
     """Read, check and land one table's deliveries, then work out its current rows and
     revisions, on a connection of its own."""
     problems: list[str] = []
+    # Statements commit one by one: the CSV fast path relies on a failed read leaving nothing
+    # behind, which inside a transaction would abort it.
     cursor = con.cursor()
     try:
         read = read_deliveries(cursor, table, deliveries, max_file_mb, problems, advance)
@@ -215,17 +219,17 @@ def _load_table(con, table, source: Source, deliveries: list[Delivery], max_file
         cursor.close()
 
 
-def _insert_load_log(con, entries: list[dict]) -> None:
-    if not entries:
+def _insert_rows(con, table_name: str, rows: list[dict]) -> None:
+    """Insert dicts by column name in one statement (executemany costs a statement per row)."""
+    if not rows:
         return
     import pyarrow as pa
 
-    # One insert from an Arrow table: executemany costs a statement per row.
-    con.register("_log_entries", pa.Table.from_pylist(entries))
+    con.register("_rows", pa.Table.from_pylist(rows))
     try:
-        con.execute("INSERT INTO load_log BY NAME SELECT * FROM _log_entries")
+        con.execute(f"INSERT INTO {q(table_name)} BY NAME SELECT * FROM _rows")
     finally:
-        con.unregister("_log_entries")
+        con.unregister("_rows")
 
 
 def _only_first_delivery_is_late(con) -> None:

@@ -149,10 +149,13 @@ def conform_column_sql(column: Column, incoming: str) -> str:
     value = conformed_expr(column, "w", r)
     # A totals row says "Total" in some label column: the ward, a category, or the period.
     totals = f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
+    # The value is worked out once, in the inner query, and the problem judged from it: the
+    # conforming macros are costly to plan, so they are not written out twice.
     return (f"CREATE OR REPLACE TEMP TABLE {q(conform_table(column))} AS "
+            f"SELECT raw, value, {problem_expr(column, 'value', 'raw')} AS problem, is_totals FROM ("
             f"SELECT d.raw, CAST({value} AS {SQL_TYPES[column.type]}) AS value, "
-            f"{problem_expr(column, value, r)} AS problem, COALESCE({totals}, false) AS is_totals "
-            f"FROM (SELECT DISTINCT {q(column.name)} AS raw FROM {incoming}) d {join}")
+            f"COALESCE({totals}, false) AS is_totals "
+            f"FROM (SELECT DISTINCT {q(column.name)} AS raw FROM {incoming}) d {join})")
 
 
 def conform_table(column: Column) -> str:
