@@ -18,27 +18,29 @@ st.set_page_config(page_title="Wrexham Prevention and Early Help", page_icon=":m
 with st.sidebar:
     lang = state.select(t("common.language_label"), list(LANGUAGES), key="lang", what="language",
                         default="en", format_func=lambda code: t(f"common.language_{code}", code),
-                        widget="segmented_control")
+                        widget="radio", horizontal=True)
+# Radio buttons, not a segmented control: Streamlit draws a selected segment in its accent colour
+# on a tint of it at 4.2:1, under the 4.5:1 WCAG 1.4.3 asks for (axe, tests/browser/test_accessibility.py).
 # Streamlit writes <html lang="en"> on every page; Welsh pages must say they are Welsh
 # (WCAG 3.1.1), so a tiny script sets it. `lang` is one of two fixed codes, never user text.
 st.html(f"<script>document.documentElement.lang = '{lang}';</script>", unsafe_allow_javascript=True)
 
 PAGES = [
-    # (name, file, icon, section)
-    ("overview", "pages/overview.py", ":material/dashboard:", "explore"),
-    ("indicator", "pages/indicator.py", ":material/monitoring:", "explore"),
-    ("wards", "pages/wards.py", ":material/map:", "explore"),
-    ("services", "pages/services.py", ":material/diversity_3:", "explore"),
-    ("board", "pages/board.py", ":material/event_note:", "explore"),
-    ("downloads", "pages/downloads.py", ":material/download:", "about"),
-    ("data_quality", "pages/data_quality.py", ":material/fact_check:", "about"),
-    ("about", "pages/about.py", ":material/info:", "about"),
+    # (name, file, icon)
+    ("overview", "pages/overview.py", ":material/dashboard:"),
+    ("indicator", "pages/indicator.py", ":material/monitoring:"),
+    ("wards", "pages/wards.py", ":material/map:"),
+    ("services", "pages/services.py", ":material/diversity_3:"),
+    ("board", "pages/board.py", ":material/event_note:"),
+    ("downloads", "pages/downloads.py", ":material/download:"),
+    ("data_quality", "pages/data_quality.py", ":material/fact_check:"),
+    ("about", "pages/about.py", ":material/info:"),
 ]
-sections: dict[str, list] = {}
-for name, path, icon, section in PAGES:
-    page = st.Page(path, title=t(f"nav.{name}"), icon=icon, url_path=name, default=(name == "overview"))
-    sections.setdefault(t(f"common.nav_section_{section}"), []).append(page)
-current = st.navigation(sections)
+# One flat list: with sections Streamlit puts each heading and its links in a <div> inside the
+# <ul>, which screen readers cannot read as a list (axe: list, listitem; WCAG 1.3.1).
+current = st.navigation([st.Page(path, title=t(f"nav.{name}"), icon=icon, url_path=name,
+                                 default=(name == "overview"))
+                         for name, path, icon in PAGES])
 
 try:
     vintage = state.url_value("vintage", list(data.vintage_files()), "vintage")

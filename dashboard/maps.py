@@ -363,11 +363,13 @@ def _choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None
                alt.Tooltip("value_label:N", title=texts["tooltip_value"]),
                alt.Tooltip("judgement_label:N", title=texts["tooltip_compared"]),
                alt.Tooltip("period_label:N", title=texts["tooltip_period"])]
-    shown = alt.Chart(_inline(shapes_by_status["value"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1).encode(
+    # aria=False on every layer: the chart as a whole carries the alt text (and the same figures
+    # are in a table), and Vega's per-layer containers would otherwise be images without names.
+    shown = alt.Chart(_inline(shapes_by_status["value"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False).encode(
         color=alt.Color("value:Q", scale=alt.Scale(scheme="blues", zero=False),
                         legend=alt.Legend(title=texts["legend_value"], orient="top", gradientLength=220,
                                           titleLimit=320)))
-    others = alt.Chart(_inline(shapes_by_status["other"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1).encode(
+    others = alt.Chart(_inline(shapes_by_status["other"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False).encode(
         color=alt.Color("status_label:N",
                         scale=alt.Scale(domain=[texts["withheld_legend"], texts["missing_legend"]],
                                         range=[WITHHELD_FILL, MISSING_FILL]),
@@ -376,12 +378,12 @@ def _choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None
                                           symbolStrokeWidth=1)))
     # Town-centre wards are tiny on the real map: a smaller "c" keeps the labels apart.
     size = 13 if map_shapes.kind == "hex" else 10
-    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#1F1F1F").encode(
+    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#1F1F1F", aria=False).encode(
         longitude="lx:Q", latitude="ly:Q", text="mark:N")
     # A transparent layer on top carries the tooltip and the click selection for every ward,
     # and outlines the chosen ward.
     chosen = alt.datum.ward_code == (selected or "")
-    clicks = alt.Chart(_inline(every)).mark_geoshape(fill="#FFFFFF", fillOpacity=0.001).encode(
+    clicks = alt.Chart(_inline(every)).mark_geoshape(fill="#FFFFFF", fillOpacity=0.001, aria=False).encode(
         stroke=alt.condition(chosen, alt.value(SELECTED_STROKE), alt.value("transparent")),
         strokeWidth=alt.condition(chosen, alt.value(3), alt.value(0)),
         tooltip=tooltip).add_params(pick)

@@ -136,7 +136,10 @@ def _spine_chart(rows: pd.DataFrame, order: list[str], texts: dict) -> alt.Layer
                             yOffset=LINE_OFFSET).encode(
         x=alt.X("value_x:Q", scale=x_scale), text="value_label:N", tooltip=tooltip)
     height = max(160, ROW_HEIGHT * len(order))
+    # aria=False for every mark: the chart carries its alt text and the page a table of the same
+    # figures; Vega's container for an empty layer (no Wales figures) is otherwise an unnamed image.
     return (alt.layer(names, spread, wrexham, wales, ward, values, data=data)
             .properties(height=height)
+            .configure_mark(aria=False)
             .configure_view(stroke=None)
             .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12))

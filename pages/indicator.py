@@ -244,7 +244,8 @@ else:
             names = list(dict.fromkeys(breakdown_rows["breakdown"]))
             st.subheader(t("indicator.breakdown_title", period=period_text))
             chosen = state.select(t("indicator.choose_breakdown"), names, key="breakdown", what="breakdown",
-                                  default=names[0], format_func=labels.breakdown, widget="segmented_control")
+                                  default=names[0], format_func=labels.breakdown, widget="radio",
+                                  horizontal=True)    # not a segmented control: see app.py
             part = breakdown_rows[breakdown_rows["breakdown"] == chosen]
             order = [labels.breakdown_order(chosen, v) for v in part["breakdown_value"].tolist()]
             part = part.assign(_order=order).sort_values("_order")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -55,3 +57,15 @@ def open_published(path):
     file with a different configuration in the same process, so tests must match the app's."""
     return duckdb.connect(str(path), read_only=True,
                           config={"enable_external_access": False, "lock_configuration": True})
+
+
+def axe_script() -> Path:
+    """axe-core from the npm registry, pinned in package.json/package-lock.json (`npm ci`)."""
+    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        assert npm, "npm is needed to install axe-core (apt-get install npm)"
+        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=ROOT, check=True,
+                       capture_output=True, timeout=300)
+    assert script.exists()
+    return script

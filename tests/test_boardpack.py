@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from support import ROOT
+from support import ROOT, axe_script
 from dashboard.i18n import t
 from test_board import two_vintages  # noqa: F401  (the fixture: demo file + a constructed earlier vintage)
 
@@ -111,18 +111,6 @@ def test_a_quarter_with_no_figures_exits_non_zero(pack_files, tmp_path):
 def test_a_missing_published_file_exits_non_zero(tmp_path):
     done = boardpack(tmp_path / "nothing.duckdb", "--out", str(tmp_path / "pack.pdf"))
     assert done.returncode == 1 and "error:" in done.stderr and "Traceback" not in done.stderr
-
-
-def axe_script() -> Path:
-    """axe-core from the npm registry, pinned in package.json/package-lock.json (`npm ci`)."""
-    script = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install axe-core (apt-get install npm)"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=ROOT, check=True,
-                       capture_output=True, timeout=300)
-    assert script.exists()
-    return script
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])

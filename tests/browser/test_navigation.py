@@ -39,7 +39,8 @@ def test_switching_language_keeps_the_view(server, page):
     page.goto(f"{server}/indicator?indicator=S2&lang=en")
     wait_idle(page)
     before = parse_qs(urlparse(page.url).query)
-    page.get_by_role("radio", name="Cymraeg").click()     # the switch is a radio group
+    assert page.get_by_role("radio", name="Cymraeg").count() == 1     # the switch is a radio group
+    page.get_by_text("Cymraeg", exact=True).click()         # its input is hidden; people click the label
     wait_idle(page)
     after = parse_qs(urlparse(page.url).query)
     assert after["lang"] == ["cy"]
