@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.i18n import t
-from dashboard.theme import COMPARISON
+from dashboard.theme import CHART_TEXT_CONFIG, COMPARISON
 
 
 def comparison_scale() -> alt.Scale:
@@ -37,4 +37,5 @@ def tartan_rug(cells: pd.DataFrame, ward_order: list[str], indicator_order: list
     ).add_params(select)
     symbols = base.mark_text(fontSize=11).encode(
         text="symbol:N", color=alt.Color("text_colour:N", scale=None))
-    return (rects + symbols).properties(height=alt.Step(22), width=alt.Step(20))
+    return ((rects + symbols).properties(height=alt.Step(22), width=alt.Step(20))
+            .configure_axis(**CHART_TEXT_CONFIG["axis"]).configure_legend(**CHART_TEXT_CONFIG["legend"]))

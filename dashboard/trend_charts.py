@@ -18,7 +18,7 @@ import altair as alt
 import pandas as pd
 
 from dashboard.i18n import t
-from dashboard.theme import COMPARISON, SERIES
+from dashboard.theme import COMPARISON, SERIES, with_readable_text
 
 INK = "#1F1F1F"
 MUTED = "#595959"
@@ -69,7 +69,7 @@ class _Datasets:
                 unit.pop(key, None)
             out["layer"].append(unit)
         out["datasets"] = self.values
-        return out
+        return with_readable_text(out)
 
 
 def _json_value(value):

@@ -14,6 +14,7 @@ from dashboard import data, queries_board as qb, sentences, state
 from dashboard.board_view import new_figures_grouped, normalise_quarter, value_text, vintage_label
 from dashboard.i18n import language, t
 from dashboard.periods import period_label
+from dashboard.theme import with_readable_text
 from reports import pack as board_pack
 
 vintage = st.session_state.get("vintage")
@@ -129,7 +130,7 @@ def _chart_spec(quarter: str, lang: str, area: str, versions: tuple) -> dict | N
     points = board_pack._chart_points(series, indicators, ids, lang)
     if points.empty or not points["value"].notna().any():
         return None
-    return area_chart(points, lang, width=130, columns=2).to_dict()
+    return with_readable_text(area_chart(points, lang, width=130, columns=2).to_dict())
 
 
 # --- each outcome area --------------------------------------------------------------------------
