@@ -153,7 +153,6 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
 
     started = time.perf_counter()
     sources = load_contracts()
-    by_id = {s.id: s for s in sources}
     report = BuildReport(demo=(Path(inbox) / DEMO_MARKER).exists())
     deliveries = find_deliveries(Path(inbox), sources, report, received_by)
     problems: list[str] = []

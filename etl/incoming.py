@@ -13,14 +13,13 @@ is told exact row numbers. The two paths give the same cells; tests/test_etl_inc
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
 from etl.contract import Table
-from etl.readers import UTF8_BOM, FileProblem, check_size, check_delimiter, map_headers, read_table
+from etl.readers import UTF8_BOM, FileProblem, check_size, csv_headers, map_headers, read_table
 from etl.validate import lit, q
 
 INCOMING = "_incoming"
@@ -79,11 +78,7 @@ def _land_csv_fast(con, load: int, path: Path, table: Table, max_file_mb: float)
         header_line = head[len(UTF8_BOM) if encoding == "utf-8-sig" else 0:end].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         return None
-    check_delimiter(path, header_line)
-    headers = next(csv.reader([header_line]))
-    named = [h.strip() for h in headers if h.strip()]
-    if len(set(named)) != len(named):
-        raise FileProblem(f"{path.name}: two columns have the same heading: {headers}")
+    headers = csv_headers(path, header_line)
     positions, ignored = map_headers(path.name, headers, table)
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(headers))) + "}"
     cells = ", ".join(f"c{positions[c.name]}" if c.name in positions else "NULL" for c in table.columns)

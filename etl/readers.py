@@ -126,6 +126,16 @@ def check_delimiter(path: Path, header_line: str) -> None:
             raise FileProblem(f"{path.name}: the columns are separated by {name}; expected commas (CSV)")
 
 
+def csv_headers(path: Path, header_line: str) -> list[str]:
+    """The headings of a CSV header line; FileProblem for another delimiter or a repeated heading."""
+    check_delimiter(path, header_line)
+    headers = next(csv.reader([header_line]))
+    named = [h.strip() for h in headers if h.strip()]
+    if len(set(named)) != len(named):
+        raise FileProblem(f"{path.name}: two columns have the same heading: {headers}")
+    return headers
+
+
 def _table_from_rows(names: list[str], rows: list[list], row_numbers: list[int]) -> pa.Table:
     columns = {name: pa.array([r[i] for r in rows], type=pa.string()) for i, name in enumerate(names)}
     columns["_row"] = pa.array(row_numbers, type=pa.int64())
@@ -154,14 +164,11 @@ def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB)
     utf8, encoding = _utf8_bytes(path, path.read_bytes(), table.encodings)
     end_of_header = bytes(utf8[:65536]).find(b"\n")
     header_line = bytes(utf8[:end_of_header if end_of_header >= 0 else 65536]).decode("utf-8").rstrip("\r")
-    check_delimiter(path, header_line)
-    headers = next(csv.reader([header_line]))
-    named = [h.strip() for h in headers if h.strip()]
-    if len(set(named)) != len(named):
-        raise FileProblem(f"{path.name}: two columns have the same heading: {headers}")
-    # Fast path: Arrow's multi-threaded reader. Malformed lines (too many or too few cells) come
-    # back without a reliable row number, so a file that has any is re-read with the standard
-    # library to give the partner exact row numbers.
+    headers = csv_headers(path, header_line)
+    # Arrow's multi-threaded reader (etl/incoming.py reads plain UTF-8 files with DuckDB's
+    # before this). Malformed lines (too many or too few cells) come back without a reliable row
+    # number, so a file that has any is re-read with the standard library to give the partner
+    # exact row numbers.
     ragged: list[str] = []
     names = [f"c{i}" for i in range(len(headers))]
     try:
