@@ -10,7 +10,7 @@ WAREHOUSE ?= data/build/warehouse.duckdb
 PUBLISHED ?= data/build/published.duckdb
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test warehouse published demo-inbox demo-vintages chromium pango bench boardpack clean
+.PHONY: run test lint warehouse published demo-inbox demo-vintages chromium pango bench boardpack clean
 QUARTER  ?=
 LANGUAGE ?= en
 OUT      ?= boardpack.pdf
@@ -54,7 +54,12 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm >/dev/null; }
 	npm ci --no-audit --no-fund --ignore-scripts
 
-test: $(VENV)/.test-installed chromium pango node_modules/axe-core/axe.min.js
+# Lint and format are checked first: a newcomer's change is held to the same style (pyproject.toml).
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint $(VENV)/.test-installed chromium pango node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 # The strategy board's pack for a quarter, as PDF (or HTML when OUT ends in .html).

@@ -5,6 +5,7 @@
 `streamlit run` finds the st.App below and serves it with uvicorn; app.py stays a plain
 Streamlit script (AppTest runs it directly).
 """
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 

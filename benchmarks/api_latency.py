@@ -8,6 +8,7 @@ filter, among a few broad ones, with the most rows not above extract.MAX_ROWS), 
 Prints the median and 95th percentile of each. The first request of each kind (cold caches) is
 reported separately.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,9 +35,15 @@ def free_port() -> int:
 def largest_allowed() -> tuple[dict, int]:
     from dashboard import extract
 
-    candidates = [{"area": "wards", "outcome_area": area} for area in ("safe", "happy", "healthy", "resilient", "equal")]
-    candidates += [{"area": "wards", "from": p} for p in ("2019-20 Q1", "2020-21 Q1", "2021-22 Q1", "2022-23 Q1")]
-    candidates += [{"area": "all", "breakdown": "any", "from": p} for p in ("2020-21 Q1", "2021-22 Q1", "2022-23 Q1")]
+    candidates = [
+        {"area": "wards", "outcome_area": area} for area in ("safe", "happy", "healthy", "resilient", "equal")
+    ]
+    candidates += [
+        {"area": "wards", "from": p} for p in ("2019-20 Q1", "2020-21 Q1", "2021-22 Q1", "2022-23 Q1")
+    ]
+    candidates += [
+        {"area": "all", "breakdown": "any", "from": p} for p in ("2020-21 Q1", "2021-22 Q1", "2022-23 Q1")
+    ]
     best, best_rows = None, -1
     for params in candidates:
         try:
@@ -64,15 +71,30 @@ def main() -> None:
     os.environ["PEH_PUBLISHED"] = published
     big, big_rows = largest_allowed()
     from dashboard import extract
+
     typical = {"indicator": "S2", "area": "W06000006"}
     typical_rows = extract.count(extract.parse(typical))
 
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env={**os.environ, "PEH_PUBLISHED": published},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "server.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PEH_PUBLISHED": published},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -91,15 +113,17 @@ def main() -> None:
             for kind in ("csv", "json"):
                 url = f"{base}/api/v1/data.{kind}?{urlencode(params)}"
                 times, size = [], 0
-                for i in range(n + 1):
+                for _i in range(n + 1):
                     start = time.perf_counter()
                     with urllib.request.urlopen(url, timeout=120) as response:
                         size = len(response.read())
                         assert response.status == 200
                     times.append((time.perf_counter() - start) * 1000)
                 cold, warm = times[0], times[1:]
-                print(f"{label + ' ' + kind:<34}{rows:>8,}{size:>12,}{cold:>10.0f}"
-                      f"{statistics.median(warm):>11.0f}{percentile(warm, 0.95):>9.0f}")
+                print(
+                    f"{label + ' ' + kind:<34}{rows:>8,}{size:>12,}{cold:>10.0f}"
+                    f"{statistics.median(warm):>11.0f}{percentile(warm, 0.95):>9.0f}"
+                )
         print(f"\ntypical: {urlencode(typical)}\nlargest allowed: {urlencode(big)}")
     finally:
         server.terminate()

@@ -12,6 +12,7 @@ The ratio is ETL on the CSV files / bare read. Usage:
 
     .venv/bin/python benchmarks/etl_throughput.py [--scales 1 10 22] [--repeats N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,10 @@ def bare_read_seconds(files: list[Path], database: str) -> tuple[float, int]:
         try:
             con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, {options})", [str(path)])
         except duckdb.Error:
-            con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, {options}, encoding = 'latin-1')",
-                        [str(path)])
+            con.execute(
+                f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, {options}, encoding = 'latin-1')",
+                [str(path)],
+            )
         rows += con.execute(f"SELECT count(*) FROM t{i}").fetchall()[0][0]
     con.execute("CHECKPOINT")
     con.close()
@@ -64,10 +67,14 @@ def timed_build(inbox: Path, warehouse: Path, repeats: int):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 10, 22])
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each side per scale; the fastest of each is shown")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="runs of each side per scale; the fastest of each is shown"
+    )
     args = parser.parse_args()
-    print(f"{'scale':>5} {'files':>5} {'rows read':>11} {'ETL s':>7} {'rows/s':>9} | {'CSV rows':>10} "
-          f"{'ETL CSV s':>9} {'bare mem s':>10} {'bare file s':>11} {'ratio mem':>9} {'ratio file':>10}")
+    print(
+        f"{'scale':>5} {'files':>5} {'rows read':>11} {'ETL s':>7} {'rows/s':>9} | {'CSV rows':>10} "
+        f"{'ETL CSV s':>9} {'bare mem s':>10} {'bare file s':>11} {'ratio mem':>9} {'ratio file':>10}"
+    )
     for scale in args.scales:
         work = Path(tempfile.mkdtemp(prefix=f"etl_bench_{scale:g}_"))
         try:
@@ -78,17 +85,22 @@ def main() -> None:
             csv_inbox = work / "csv_inbox"
             csv_inbox.mkdir()
             for path in files:
-                shutil.copy2(path, csv_inbox / path.name)   # keeps the received time
+                shutil.copy2(path, csv_inbox / path.name)  # keeps the received time
             etl_csv, csv_report = timed_build(csv_inbox, work / "csv_warehouse.duckdb", args.repeats)
             # Each side gets the same number of runs and shows its fastest.
             bare_mem, bare_rows = min(bare_read_seconds(files, ":memory:") for _ in range(args.repeats))
-            bare_file = min(bare_read_seconds(files, str(work / f"bare{i}.duckdb"))[0] for i in range(args.repeats))
+            bare_file = min(
+                bare_read_seconds(files, str(work / f"bare{i}.duckdb"))[0] for i in range(args.repeats)
+            )
             csv_rows = sum(entry["rows_read"] for entry in csv_report.loads)
-            if csv_rows != bare_rows:   # blank lines and malformed lines are counted differently
+            if csv_rows != bare_rows:  # blank lines and malformed lines are counted differently
                 print(f"note: the ETL read {csv_rows:,} CSV rows, the bare read {bare_rows:,}")
-            print(f"{scale:>5g} {len(report.loads):>5} {rows:>11,} {etl:>7.1f} {rows / etl:>9,.0f} | "
-                  f"{csv_rows:>10,} {etl_csv:>9.2f} {bare_mem:>10.2f} {bare_file:>11.2f} "
-                  f"{etl_csv / bare_mem:>9.1f} {etl_csv / bare_file:>10.1f}", flush=True)
+            print(
+                f"{scale:>5g} {len(report.loads):>5} {rows:>11,} {etl:>7.1f} {rows / etl:>9,.0f} | "
+                f"{csv_rows:>10,} {etl_csv:>9.2f} {bare_mem:>10.2f} {bare_file:>11.2f} "
+                f"{etl_csv / bare_mem:>9.1f} {etl_csv / bare_file:>10.1f}",
+                flush=True,
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

@@ -6,6 +6,7 @@ control, values, comparisons, trends, SPC, writing and swapping the published fi
 
     .venv/bin/python benchmarks/framework_build.py [--scales 1 22] [--repeats 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,9 @@ def main() -> None:
     parser.add_argument("--scales", type=float, nargs="+", default=[1, 22])
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    print(f"{'scale':>5} {'indicators':>10} {'values':>9} {'withheld':>9} {'median s':>9} {'min s':>7} {'max s':>7}")
+    print(
+        f"{'scale':>5} {'indicators':>10} {'values':>9} {'withheld':>9} {'median s':>9} {'min s':>7} {'max s':>7}"
+    )
     for scale in args.scales:
         work = Path(tempfile.mkdtemp(prefix=f"framework_bench_{scale:g}_"))
         try:
@@ -39,8 +42,10 @@ def main() -> None:
                 started = time.perf_counter()
                 report = publish(work / "warehouse.duckdb", work / "published")
                 times.append(time.perf_counter() - started)
-            print(f"{scale:>5g} {len(report.published):>10} {report.rows:>9,} {report.withheld:>9,} "
-                  f"{statistics.median(times):>9.1f} {min(times):>7.1f} {max(times):>7.1f}")
+            print(
+                f"{scale:>5g} {len(report.published):>10} {report.rows:>9,} {report.withheld:>9,} "
+                f"{statistics.median(times):>9.1f} {min(times):>7.1f} {max(times):>7.1f}"
+            )
             for problem in report.problems.values():
                 print(f"      not published: {problem}")
         finally:

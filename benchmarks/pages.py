@@ -7,6 +7,7 @@ a real browser. Targets: median under 300 ms server-side and under 2 s in the br
 
     .venv/bin/python benchmarks/pages.py [--published FILE] [--runs 10]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,15 +24,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PAGES = {"overview": ("pages/overview.py", "", {}), "indicator": ("pages/indicator.py", "indicator", {"indicator": "S2"}),
-         "wards": ("pages/wards.py", "wards", {}), "services": ("pages/services.py", "services", {}),
-         "data_quality": ("pages/data_quality.py", "data_quality", {}), "about": ("pages/about.py", "about", {})}
+PAGES = {
+    "overview": ("pages/overview.py", "", {}),
+    "indicator": ("pages/indicator.py", "indicator", {"indicator": "S2"}),
+    "wards": ("pages/wards.py", "wards", {}),
+    "services": ("pages/services.py", "services", {}),
+    "data_quality": ("pages/data_quality.py", "data_quality", {}),
+    "about": ("pages/about.py", "about", {}),
+}
 
 
 def demo_published() -> tuple[Path, Path]:
     from etl.build import build as build_warehouse
     from etl.demo import generate
     from indicators.build import build as publish
+
     work = Path(tempfile.mkdtemp(prefix="page_bench_"))
     generate(work / "inbox")
     build_warehouse(work / "inbox", work / "warehouse.duckdb", progress=False)
@@ -45,6 +52,7 @@ def p95(values: list[float]) -> float:
 
 def server_side(runs: int) -> dict[tuple[str, str], list[float]]:
     from streamlit.testing.v1 import AppTest
+
     times = {}
     for name, (script, _, params) in PAGES.items():
         for lang in ("en", "cy"):
@@ -59,7 +67,7 @@ def server_side(runs: int) -> dict[tuple[str, str], list[float]]:
                     at.switch_page(script)
                 started = time.perf_counter()
                 at.run()
-                if i:           # the first run fills the caches, as the first visitor does
+                if i:  # the first run fills the caches, as the first visitor does
                     samples.append(time.perf_counter() - started)
                 if at.exception:
                     raise SystemExit(f"{name} ({lang}) raised: {at.exception[0].value}")
@@ -69,13 +77,28 @@ def server_side(runs: int) -> dict[tuple[str, str], list[float]]:
 
 def in_browser(published: Path, runs: int) -> dict[tuple[str, str], list[float]]:
     from playwright.sync_api import sync_playwright
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "PEH_PUBLISHED": str(published)}
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-                               "--server.headless", "true"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -86,9 +109,18 @@ def in_browser(published: Path, runs: int) -> dict[tuple[str, str], list[float]]
                 time.sleep(0.3)
         times = {}
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            browser = p.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=[
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             for name, (_, path, params) in PAGES.items():
                 for lang in ("en", "cy"):
@@ -98,8 +130,9 @@ def in_browser(published: Path, runs: int) -> dict[tuple[str, str], list[float]]
                         started = time.perf_counter()
                         page.goto(f"{base}/{path}?{query}")
                         page.wait_for_timeout(200)
-                        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                                               timeout=60000)
+                        page.wait_for_selector(
+                            "[data-testid=stApp][data-test-script-state=notRunning]", timeout=60000
+                        )
                         if i:
                             samples.append(time.perf_counter() - started - 0.2)
                     times[(name, lang)] = samples
@@ -124,12 +157,16 @@ def main() -> None:
     try:
         server = server_side(args.runs)
         browser = {} if args.no_browser else in_browser(published, max(3, args.runs // 2))
-        print(f"{'page':<13} {'lang':<4} {'server median ms':>16} {'server p95 ms':>13} "
-              f"{'browser median s':>16} {'browser p95 s':>13}")
+        print(
+            f"{'page':<13} {'lang':<4} {'server median ms':>16} {'server p95 ms':>13} "
+            f"{'browser median s':>16} {'browser p95 s':>13}"
+        )
         for (name, lang), samples in server.items():
             b = browser.get((name, lang))
-            print(f"{name:<13} {lang:<4} {statistics.median(samples) * 1000:>16.0f} {p95(samples) * 1000:>13.0f} "
-                  + (f"{statistics.median(b):>16.2f} {p95(b):>13.2f}" if b else f"{'-':>16} {'-':>13}"))
+            print(
+                f"{name:<13} {lang:<4} {statistics.median(samples) * 1000:>16.0f} {p95(samples) * 1000:>13.0f} "
+                + (f"{statistics.median(b):>16.2f} {p95(b):>13.2f}" if b else f"{'-':>16} {'-':>13}")
+            )
     finally:
         if work:
             shutil.rmtree(work, ignore_errors=True)

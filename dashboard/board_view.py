@@ -18,6 +18,7 @@ are the published tables as DataFrames (see dashboard/queries_board.py for where
 When there is no earlier vintage the baseline is this vintage cut at the previous quarter's end,
 so changes and categories still read sensibly, but nothing can be called a revision.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,25 +33,27 @@ from indicators.periods import MONTHS_CY, MONTHS_EN
 WREXHAM = "W06000006"
 KEY = ["indicator_id", "period", "area_code", "breakdown", "breakdown_value"]
 JUDGED = ("better", "similar", "worse", "higher", "lower")
-TOLERANCE = 1e-9            # relative: a value re-computed to the same figure is not a revision
+TOLERANCE = 1e-9  # relative: a value re-computed to the same figure is not a revision
 
 
 @dataclass
 class BoardDiff:
     """Everything the page and the pack show for one quarter."""
-    vintage: str                                  # '2026-27 Q2'
+
+    vintage: str  # '2026-27 Q2'
     reporting_end: object
-    previous_vintage: str | None                  # None: no earlier pack was kept
-    rows: pd.DataFrame                            # one row per published indicator
-    new_figures: pd.DataFrame                     # Wrexham figures new since the last pack
+    previous_vintage: str | None  # None: no earlier pack was kept
+    rows: pd.DataFrame  # one row per published indicator
+    new_figures: pd.DataFrame  # Wrexham figures new since the last pack
     new_counts: dict = field(default_factory=dict)  # new figures by area type (all breakdowns)
     revisions: pd.DataFrame = field(default_factory=pd.DataFrame)
-    worse_and_worsening: list = field(default_factory=list)   # indicator ids
+    worse_and_worsening: list = field(default_factory=list)  # indicator ids
     newly_worse: list = field(default_factory=list)
     watch: pd.DataFrame = field(default_factory=pd.DataFrame)  # other warnings (trend, target, SPC)
 
 
 # --- small helpers ----------------------------------------------------------------------------
+
 
 def present(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
@@ -141,7 +144,8 @@ def _shift(key: tuple[int, int], months: int) -> tuple[int, int]:
 
 def _wrexham(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[(frame["area_code"] == WREXHAM) & (frame["breakdown"] == "all")].sort_values(
-        ["indicator_id", "period_end"])
+        ["indicator_id", "period_end"]
+    )
 
 
 def _latest(series: pd.DataFrame) -> dict | None:
@@ -167,8 +171,11 @@ def _same_value(old, new) -> bool:
 def _run(series: pd.DataFrame, latest: dict) -> int:
     """How many quarters running the figure has moved the same way (1 = only this quarter),
     stepping back a quarter at a time from the latest figure."""
-    by_month = {_month_key(r["period_end"]): r["value"] for r in series.to_dict("records")
-                if present(r["value"]) and "c" not in _codes(r["note_codes"])}
+    by_month = {
+        _month_key(r["period_end"]): r["value"]
+        for r in series.to_dict("records")
+        if present(r["value"]) and "c" not in _codes(r["note_codes"])
+    }
     key = _month_key(latest["period_end"])
     steps, sign = 0, 0
     while True:
@@ -184,10 +191,18 @@ def _run(series: pd.DataFrame, latest: dict) -> int:
 
 # --- the diff ---------------------------------------------------------------------------------
 
-def quarter_diff(indicators: pd.DataFrame, current: pd.DataFrame, previous: pd.DataFrame | None,
-                 vintage: dict, previous_vintage: dict | None = None,
-                 load_summary: pd.DataFrame | None = None, previous_indicators: pd.DataFrame | None = None,
-                 partners: pd.DataFrame | None = None, lang: str = "en") -> BoardDiff:
+
+def quarter_diff(
+    indicators: pd.DataFrame,
+    current: pd.DataFrame,
+    previous: pd.DataFrame | None,
+    vintage: dict,
+    previous_vintage: dict | None = None,
+    load_summary: pd.DataFrame | None = None,
+    previous_indicators: pd.DataFrame | None = None,
+    partners: pd.DataFrame | None = None,
+    lang: str = "en",
+) -> BoardDiff:
     """Compare this quarter's published values with the previous quarter's.
 
     indicators: the `indicator` table; current / previous: `indicator_value` rows of the two
@@ -204,7 +219,7 @@ def quarter_diff(indicators: pd.DataFrame, current: pd.DataFrame, previous: pd.D
     current = current[current["indicator_id"].isin(by_id)]
     previous = previous[previous["indicator_id"].isin(by_id)]
     now_w, before_w = _wrexham(current), _wrexham(previous)
-    before_groups = {i: g for i, g in before_w.groupby("indicator_id")}
+    before_groups = dict(before_w.groupby("indicator_id"))
 
     rows = []
     for indicator_id, series in now_w.groupby("indicator_id", sort=False):
@@ -218,7 +233,7 @@ def quarter_diff(indicators: pd.DataFrame, current: pd.DataFrame, previous: pd.D
         quarter_ago = by_month.get(_shift(_month_key(latest["period_end"]), 3))
         year_ago = by_month.get(_shift(_month_key(latest["period_end"]), 12))
         if ind["frequency"] in ("annual", "academic_year", "termly"):
-            quarter_ago = None              # no figure a quarter earlier exists for these
+            quarter_ago = None  # no figure a quarter earlier exists for these
 
         def change_from(row):
             if row is None or not present(latest["value"]) or not present(row["value"]):
@@ -234,62 +249,124 @@ def quarter_diff(indicators: pd.DataFrame, current: pd.DataFrame, previous: pd.D
         trend_before = (_text(old_latest.get("trend_judgement")) or None) if old_latest else None
         change_q, change_y = change_from(quarter_ago), change_from(year_ago)
         target_met = latest.get("target_met")
-        rows.append({
-            "indicator_id": indicator_id, "outcome_area": ind["outcome_area"],
-            "display_order": ind["display_order"], "frequency": ind["frequency"],
-            "period": latest["period"], "period_end": latest["period_end"], "value": latest["value"],
-            "note_codes": _text(latest["note_codes"]),
-            "is_new": old_latest is None or old_latest["period"] != latest["period"],
-            "quarter_ago_period": quarter_ago["period"] if quarter_ago else None,
-            "quarter_ago_value": quarter_ago["value"] if quarter_ago else None,
-            "quarter_ago_codes": _text(quarter_ago["note_codes"]) if quarter_ago else "",
-            "change_quarter": change_q, "direction_quarter": direction(change_q, ind),
-            "year_ago_period": year_ago["period"] if year_ago else None,
-            "year_ago_value": year_ago["value"] if year_ago else None,
-            "year_ago_codes": _text(year_ago["note_codes"]) if year_ago else "",
-            "change_year": change_y, "direction_year": direction(change_y, ind),
-            "run": _run(series, latest) if quarter_ago else 0,
-            "wales": category_now, "wales_period": wales_now["period"] if wales_now else None,
-            "wales_998": (wales_now.get("compared_to_wales_998") or "not compared") if wales_now else "not compared",
-            "wales_before": category_before,
-            "wales_changed": category_now != category_before,
-            "trend": trend_now, "trend_before": trend_before,
-            "trend_changed": trend_before is not None and trend_now != trend_before,
-            "spc_signal": _text(latest.get("spc_signal")) or None,
-            "target_met": None if not present(target_met) else bool(target_met),
-            "has_target": present(ind.get("target_value")),
-        })
-    columns = ["indicator_id", "outcome_area", "display_order", "frequency", "period", "period_end", "value",
-               "note_codes", "is_new", "quarter_ago_period", "quarter_ago_value", "quarter_ago_codes",
-               "change_quarter", "direction_quarter", "year_ago_period", "year_ago_value", "year_ago_codes",
-               "change_year", "direction_year", "run", "wales", "wales_period", "wales_998", "wales_before",
-               "wales_changed", "trend", "trend_before", "trend_changed", "spc_signal", "target_met", "has_target"]
+        rows.append(
+            {
+                "indicator_id": indicator_id,
+                "outcome_area": ind["outcome_area"],
+                "display_order": ind["display_order"],
+                "frequency": ind["frequency"],
+                "period": latest["period"],
+                "period_end": latest["period_end"],
+                "value": latest["value"],
+                "note_codes": _text(latest["note_codes"]),
+                "is_new": old_latest is None or old_latest["period"] != latest["period"],
+                "quarter_ago_period": quarter_ago["period"] if quarter_ago else None,
+                "quarter_ago_value": quarter_ago["value"] if quarter_ago else None,
+                "quarter_ago_codes": _text(quarter_ago["note_codes"]) if quarter_ago else "",
+                "change_quarter": change_q,
+                "direction_quarter": direction(change_q, ind),
+                "year_ago_period": year_ago["period"] if year_ago else None,
+                "year_ago_value": year_ago["value"] if year_ago else None,
+                "year_ago_codes": _text(year_ago["note_codes"]) if year_ago else "",
+                "change_year": change_y,
+                "direction_year": direction(change_y, ind),
+                "run": _run(series, latest) if quarter_ago else 0,
+                "wales": category_now,
+                "wales_period": wales_now["period"] if wales_now else None,
+                "wales_998": (wales_now.get("compared_to_wales_998") or "not compared")
+                if wales_now
+                else "not compared",
+                "wales_before": category_before,
+                "wales_changed": category_now != category_before,
+                "trend": trend_now,
+                "trend_before": trend_before,
+                "trend_changed": trend_before is not None and trend_now != trend_before,
+                "spc_signal": _text(latest.get("spc_signal")) or None,
+                "target_met": None if not present(target_met) else bool(target_met),
+                "has_target": present(ind.get("target_value")),
+            }
+        )
+    columns = [
+        "indicator_id",
+        "outcome_area",
+        "display_order",
+        "frequency",
+        "period",
+        "period_end",
+        "value",
+        "note_codes",
+        "is_new",
+        "quarter_ago_period",
+        "quarter_ago_value",
+        "quarter_ago_codes",
+        "change_quarter",
+        "direction_quarter",
+        "year_ago_period",
+        "year_ago_value",
+        "year_ago_codes",
+        "change_year",
+        "direction_year",
+        "run",
+        "wales",
+        "wales_period",
+        "wales_998",
+        "wales_before",
+        "wales_changed",
+        "trend",
+        "trend_before",
+        "trend_changed",
+        "spc_signal",
+        "target_met",
+        "has_target",
+    ]
     table = pd.DataFrame(rows, columns=columns)
 
     new_figures, new_counts = _new_figures(current, previous)
-    revisions = pd.DataFrame(columns=["indicator_id", "period", "old_value", "old_codes", "new_value",
-                                      "new_codes", "partner", "reason"])
+    revisions = pd.DataFrame(
+        columns=[
+            "indicator_id",
+            "period",
+            "old_value",
+            "old_codes",
+            "new_value",
+            "new_codes",
+            "partner",
+            "reason",
+        ]
+    )
     if not baseline_from_same:
         revisions = _revisions(now_w, before_w, by_id, load_summary, previous_indicators, partners, lang)
 
-    worse_and_worsening = table.loc[(table["wales_998"] == "worse") & (table["trend"] == "getting worse"),
-                                    "indicator_id"].tolist()
-    newly_worse = table.loc[(table["wales"] == "worse") & (table["wales_before"] != "worse")
-                            & ~table["indicator_id"].isin(worse_and_worsening), "indicator_id"].tolist()
+    worse_and_worsening = table.loc[
+        (table["wales_998"] == "worse") & (table["trend"] == "getting worse"), "indicator_id"
+    ].tolist()
+    newly_worse = table.loc[
+        (table["wales"] == "worse")
+        & (table["wales_before"] != "worse")
+        & ~table["indicator_id"].isin(worse_and_worsening),
+        "indicator_id",
+    ].tolist()
     return BoardDiff(
-        vintage=vintage["vintage"], reporting_end=vintage["reporting_end"],
+        vintage=vintage["vintage"],
+        reporting_end=vintage["reporting_end"],
         previous_vintage=None if baseline_from_same else (previous_vintage or {}).get("vintage"),
-        rows=table, new_figures=new_figures, new_counts=new_counts, revisions=revisions,
-        worse_and_worsening=worse_and_worsening, newly_worse=newly_worse,
-        watch=_watch(table, set(worse_and_worsening) | set(newly_worse)))
+        rows=table,
+        new_figures=new_figures,
+        new_counts=new_counts,
+        revisions=revisions,
+        worse_and_worsening=worse_and_worsening,
+        newly_worse=newly_worse,
+        watch=_watch(table, set(worse_and_worsening) | set(newly_worse)),
+    )
 
 
 def _new_figures(current: pd.DataFrame, previous: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """Figures this pack has that the last did not: a new period, or a period that was not
     available ('x') or withheld ('c') before and has a figure now."""
     cur = current[~current["note_codes"].fillna("").str.contains("x")]
-    merged = cur.merge(previous[KEY + ["value", "note_codes"]], on=KEY, how="left", suffixes=("", "_old"),
-                       indicator=True)
+    merged = cur.merge(
+        previous[KEY + ["value", "note_codes"]], on=KEY, how="left", suffixes=("", "_old"), indicator=True
+    )
     old_codes = merged["note_codes_old"].fillna("")
     kind = pd.Series(None, index=merged.index, dtype=object)
     kind[merged["_merge"] == "left_only"] = "new_period"
@@ -310,9 +387,17 @@ def new_figures_grouped(new_figures: pd.DataFrame) -> pd.DataFrame:
     if new_figures.empty:
         return pd.DataFrame(columns=["indicator_id", "kind", "first", "last", "count", "value", "note_codes"])
     ordered = new_figures.sort_values("period_end")
-    grouped = ordered.groupby(["indicator_id", "kind"], sort=False).agg(
-        first=("period", "first"), last=("period", "last"), count=("period", "size"),
-        value=("value", "last"), note_codes=("note_codes", "last")).reset_index()
+    grouped = (
+        ordered.groupby(["indicator_id", "kind"], sort=False)
+        .agg(
+            first=("period", "first"),
+            last=("period", "last"),
+            count=("period", "size"),
+            value=("value", "last"),
+            note_codes=("note_codes", "last"),
+        )
+        .reset_index()
+    )
     return grouped.sort_values(["indicator_id", "kind"]).reset_index(drop=True)
 
 
@@ -324,21 +409,44 @@ def _revisions(now_w, before_w, by_id, load_summary, previous_indicators, partne
     partner_names = {} if partners is None else dict(zip(partners["id"], partners[f"name_{lang}"]))
     old_loads = {}
     if previous_indicators is not None and "load_ids" in previous_indicators:
-        old_loads = {i: set(json.loads(v or "[]")) for i, v in
-                     zip(previous_indicators["indicator_id"], previous_indicators["load_ids"])}
+        old_loads = {
+            i: set(json.loads(v or "[]"))
+            for i, v in zip(previous_indicators["indicator_id"], previous_indicators["load_ids"])
+        }
     records, reasons = [], {}
     for row in changed.to_dict("records"):
         ind = by_id[row["indicator_id"]]
         if row["indicator_id"] not in reasons:
-            reasons[row["indicator_id"]] = _reason(ind, old_loads.get(row["indicator_id"]), load_summary, lang)
-        records.append({"indicator_id": row["indicator_id"], "period": row["period"],
-                        "period_end": row["period_end"],
-                        "old_value": row["value_old"], "old_codes": _text(row["note_codes_old"]),
-                        "new_value": row["value"], "new_codes": _text(row["note_codes"]),
-                        "partner": partner_names.get(ind.get("lead_partner"), ind.get("lead_partner") or ""),
-                        "reason": reasons[row["indicator_id"]]})
-    frame = pd.DataFrame(records, columns=["indicator_id", "period", "period_end", "old_value", "old_codes",
-                                           "new_value", "new_codes", "partner", "reason"])
+            reasons[row["indicator_id"]] = _reason(
+                ind, old_loads.get(row["indicator_id"]), load_summary, lang
+            )
+        records.append(
+            {
+                "indicator_id": row["indicator_id"],
+                "period": row["period"],
+                "period_end": row["period_end"],
+                "old_value": row["value_old"],
+                "old_codes": _text(row["note_codes_old"]),
+                "new_value": row["value"],
+                "new_codes": _text(row["note_codes"]),
+                "partner": partner_names.get(ind.get("lead_partner"), ind.get("lead_partner") or ""),
+                "reason": reasons[row["indicator_id"]],
+            }
+        )
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            "indicator_id",
+            "period",
+            "period_end",
+            "old_value",
+            "old_codes",
+            "new_value",
+            "new_codes",
+            "partner",
+            "reason",
+        ],
+    )
     return frame.sort_values(["indicator_id", "period_end"]).reset_index(drop=True)
 
 
@@ -347,11 +455,17 @@ def _reason(ind: dict, old_loads: set | None, load_summary: pd.DataFrame | None,
     pack that the ETL recorded as revising earlier rows, else a plain 'worked out again'."""
     if load_summary is not None and not load_summary.empty and old_loads is not None:
         loads = set(json.loads(ind.get("load_ids") or "[]")) - old_loads
-        revising = load_summary[load_summary["load_id"].isin(loads) & (load_summary["revisions"].fillna(0) > 0)]
+        revising = load_summary[
+            load_summary["load_id"].isin(loads) & (load_summary["revisions"].fillna(0) > 0)
+        ]
         if not revising.empty:
             latest = revising.sort_values("received").iloc[-1]
-            return t("board.reason_resubmitted", lang, file=latest["file"],
-                     received=long_date(latest["received"], lang))
+            return t(
+                "board.reason_resubmitted",
+                lang,
+                file=latest["file"],
+                received=long_date(latest["received"], lang),
+            )
         if loads:
             return t("board.reason_new_delivery", lang)
     return t("board.reason_recalculated", lang)
@@ -374,6 +488,7 @@ def _watch(table: pd.DataFrame, already: set) -> pd.DataFrame:
 
 
 # --- quarters and vintages ---------------------------------------------------------------------
+
 
 def normalise_quarter(text: str | None) -> str | None:
     """'2026-27Q2', '2026-27 Q2', '2026-27-Q2' -> the vintage id '2026-27-Q2'; None if not a quarter."""

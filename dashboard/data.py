@@ -11,6 +11,7 @@
 - `?vintage=` opens a kept quarterly file; the value is matched against the files that exist,
   never joined into a path.
 """
+
 from __future__ import annotations
 
 import os
@@ -74,8 +75,9 @@ def _connection(path: str, file_version: tuple) -> duckdb.DuckDBPyConnection:
     with _lock:
         con = _connections.get(key)
         if con is None:
-            con = duckdb.connect(path, read_only=True,
-                                 config={"enable_external_access": False, "lock_configuration": True})
+            con = duckdb.connect(
+                path, read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+            )
             _connections[key] = con
             while len(_connections) > MAX_CONNECTIONS:
                 # Dropped, not closed: a query on another thread may still hold a cursor on it.
@@ -120,6 +122,7 @@ def query(sql: str, params: tuple = (), vintage: str | None = None) -> pd.DataFr
 
 # --- named queries: everything the pages read ------------------------------------------------
 
+
 def vintage_info(vintage: str | None = None) -> dict:
     frame = query("SELECT * FROM vintage", vintage=vintage)
     return frame.iloc[0].to_dict()
@@ -141,8 +144,9 @@ def wards(vintage: str | None = None) -> pd.DataFrame:
     return query("SELECT * FROM ward ORDER BY name_en", vintage=vintage)
 
 
-def values(indicator_id: str, area_code: str | None = None, breakdown: str = "all",
-           vintage: str | None = None) -> pd.DataFrame:
+def values(
+    indicator_id: str, area_code: str | None = None, breakdown: str = "all", vintage: str | None = None
+) -> pd.DataFrame:
     """Published values of one indicator (all periods), optionally for one area."""
     sql = "SELECT * FROM indicator_value WHERE indicator_id = ? AND breakdown = ?"
     params: list = [indicator_id, breakdown]
@@ -153,45 +157,59 @@ def values(indicator_id: str, area_code: str | None = None, breakdown: str = "al
 
 
 def breakdown_values(indicator_id: str, vintage: str | None = None) -> pd.DataFrame:
-    return query("""SELECT * FROM indicator_value WHERE indicator_id = ? AND breakdown <> 'all'
-                    ORDER BY breakdown, period_end, breakdown_value""", (indicator_id,), vintage)
+    return query(
+        """SELECT * FROM indicator_value WHERE indicator_id = ? AND breakdown <> 'all'
+                    ORDER BY breakdown, period_end, breakdown_value""",
+        (indicator_id,),
+        vintage,
+    )
 
 
 def latest_values(area_code: str = "W06000006", vintage: str | None = None) -> pd.DataFrame:
     """Each indicator's latest row with a figure (published or withheld) for one area: a
     period whose data has not arrived ('x') does not hide the last known figure."""
-    return query("""
+    return query(
+        """
         SELECT v.* FROM indicator_value v
         WHERE v.area_code = ? AND v.breakdown = 'all' AND v.note_codes NOT LIKE '%x%'
         QUALIFY row_number() OVER (PARTITION BY v.indicator_id ORDER BY v.period_end DESC) = 1""",
-                 (area_code,), vintage)
+        (area_code,),
+        vintage,
+    )
 
 
 def latest_wales_comparison(vintage: str | None = None) -> pd.DataFrame:
     """Each indicator's most recent Wrexham row that was compared with Wales (Wales publishes
     some figures once a year, so the latest period often has none)."""
-    return query("""
+    return query(
+        """
         SELECT v.indicator_id, v.period, v.compared_to_wales, v.value, v.wales_value FROM indicator_value v
         WHERE v.area_code = 'W06000006' AND v.breakdown = 'all' AND v.compared_to_wales <> 'not compared'
         QUALIFY row_number() OVER (PARTITION BY v.indicator_id ORDER BY v.period_end DESC) = 1""",
-                 vintage=vintage)
+        vintage=vintage,
+    )
 
 
 def series(area_code: str = "W06000006", vintage: str | None = None) -> pd.DataFrame:
     """Every indicator's 'all' series for one area (sparklines)."""
-    return query("""SELECT indicator_id, period, period_end, value FROM indicator_value
+    return query(
+        """SELECT indicator_id, period, period_end, value FROM indicator_value
                     WHERE area_code = ? AND breakdown = 'all' ORDER BY indicator_id, period_end""",
-                 (area_code,), vintage)
+        (area_code,),
+        vintage,
+    )
 
 
 def ward_latest(vintage: str | None = None) -> pd.DataFrame:
     """The latest period's ward rows of every ward-level indicator (the tartan rug, maps)."""
-    return query("""
+    return query(
+        """
         SELECT v.* FROM indicator_value v
         WHERE v.area_type = 'ward' AND v.breakdown = 'all'
           AND v.period_end = (SELECT max(period_end) FROM indicator_value w
                               WHERE w.indicator_id = v.indicator_id AND w.area_type = 'ward')""",
-                 vintage=vintage)
+        vintage=vintage,
+    )
 
 
 def table(name: str, vintage: str | None = None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ Rules this module keeps:
 - the same filters give the same bytes (fixed timestamps inside XLSX and ZIP), so a download
   from the page is byte-for-byte the API's answer.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,8 +29,8 @@ import re
 import threading
 import zipfile
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -38,30 +39,51 @@ from dashboard import data
 from dashboard.i18n import LANGUAGES, catalogue
 from dashboard.periods import period_label
 
-MAX_ROWS = 25_000                 # largest extract served in one file or response
-MAX_QUERY_LENGTH = 4_000          # characters in a whole query string
-MAX_VALUE_LENGTH = 1_000          # characters in one parameter
-MAX_LIST = 60                     # ids in one comma-separated parameter
+MAX_ROWS = 25_000  # largest extract served in one file or response
+MAX_QUERY_LENGTH = 4_000  # characters in a whole query string
+MAX_VALUE_LENGTH = 1_000  # characters in one parameter
+MAX_LIST = 60  # ids in one comma-separated parameter
 WREXHAM, WALES = "W06000006", "W92000004"
 PARAMETERS = ("indicator", "outcome_area", "service", "area", "from", "to", "breakdown", "lang", "vintage")
-LICENCE = {"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
-           "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}
+LICENCE = {
+    "name": "OGL-UK-3.0",
+    "title": "Open Government Licence v3.0",
+    "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SAFE_ID = re.compile(r"^[A-Za-z0-9_./ -]{1,40}$")
 
 # Output columns: (key, type). Headers and descriptions come from downloads.col_<key> and
 # downloads.desc_<key> in the chosen language. Modelled on the Fingertips download.
 COLUMNS: list[tuple[str, str]] = [
-    ("indicator_id", "string"), ("indicator_name", "string"),
-    ("area_code", "string"), ("area_name", "string"), ("area_type", "string"),
-    ("period", "string"), ("period_label", "string"), ("period_start", "date"), ("period_end", "date"),
-    ("breakdown", "string"), ("breakdown_value", "string"),
-    ("value", "number"), ("lower_95", "number"), ("upper_95", "number"),
-    ("lower_998", "number"), ("upper_998", "number"),
-    ("count", "number"), ("denominator", "number"), ("unit", "string"),
-    ("note_codes", "string"), ("recent_trend", "string"),
-    ("wales_value", "number"), ("compared_to_wales", "string"), ("compared_to_wales_998", "string"),
-    ("language", "string"), ("vintage", "string"), ("source_partner", "string"), ("load_id", "string"),
+    ("indicator_id", "string"),
+    ("indicator_name", "string"),
+    ("area_code", "string"),
+    ("area_name", "string"),
+    ("area_type", "string"),
+    ("period", "string"),
+    ("period_label", "string"),
+    ("period_start", "date"),
+    ("period_end", "date"),
+    ("breakdown", "string"),
+    ("breakdown_value", "string"),
+    ("value", "number"),
+    ("lower_95", "number"),
+    ("upper_95", "number"),
+    ("lower_998", "number"),
+    ("upper_998", "number"),
+    ("count", "number"),
+    ("denominator", "number"),
+    ("unit", "string"),
+    ("note_codes", "string"),
+    ("recent_trend", "string"),
+    ("wales_value", "number"),
+    ("compared_to_wales", "string"),
+    ("compared_to_wales_998", "string"),
+    ("language", "string"),
+    ("vintage", "string"),
+    ("source_partner", "string"),
+    ("load_id", "string"),
 ]
 NUMBER_COLUMNS = [key for key, kind in COLUMNS if kind == "number"]
 
@@ -81,8 +103,13 @@ class BadRequest(ValueError):
 
 class TooManyRows(BadRequest):
     def __init__(self, rows: int):
-        super().__init__("too_many_rows", f"The filters match {rows} rows; the limit is {MAX_ROWS}. "
-                         "Choose fewer indicators, areas or periods.", rows=rows, limit=MAX_ROWS)
+        super().__init__(
+            "too_many_rows",
+            f"The filters match {rows} rows; the limit is {MAX_ROWS}. "
+            "Choose fewer indicators, areas or periods.",
+            rows=rows,
+            limit=MAX_ROWS,
+        )
 
 
 @dataclass(frozen=True)
@@ -92,12 +119,12 @@ class Filters:
     indicators: tuple[str, ...] = ()
     outcome_area: str | None = None
     service: str | None = None
-    areas: tuple[str, ...] = ()           # area codes, or 'wards' for every ward
-    period_from: str | None = None        # period ids; rows wholly inside [start of from, end of to]
+    areas: tuple[str, ...] = ()  # area codes, or 'wards' for every ward
+    period_from: str | None = None  # period ids; rows wholly inside [start of from, end of to]
     period_to: str | None = None
     breakdowns: tuple[str, ...] = ("all",)  # 'all' (totals), 'any', or breakdown names
     lang: str = "en"
-    vintage: str | None = None            # a kept vintage id ('2026-27-Q2'); None = the live file
+    vintage: str | None = None  # a kept vintage id ('2026-27-Q2'); None = the live file
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     def params(self) -> dict[str, str]:
@@ -128,15 +155,18 @@ class Filters:
 
 # --- what the published file offers (for validation and for the page's choices) ----------------
 
+
 def indicator_catalogue(vintage: str | None = None) -> pd.DataFrame:
     return data.indicators(vintage)
 
 
 def period_bounds(vintage: str | None = None) -> pd.DataFrame:
     """Every period id with its start and end (one row per period id)."""
-    return data.query("""SELECT period, min(period_start) AS period_start, max(period_end) AS period_end
+    return data.query(
+        """SELECT period, min(period_start) AS period_start, max(period_end) AS period_end
                          FROM indicator_value GROUP BY period ORDER BY period_start, period_end, period""",
-                      vintage=vintage)
+        vintage=vintage,
+    )
 
 
 def periods_for(indicator_ids: Iterable[str], vintage: str | None = None) -> pd.DataFrame:
@@ -145,16 +175,21 @@ def periods_for(indicator_ids: Iterable[str], vintage: str | None = None) -> pd.
     if not ids:
         return pd.DataFrame(columns=["period", "period_start", "period_end", "frequency"])
     marks = ", ".join("?" for _ in ids)
-    return data.query(f"""SELECT v.period, min(v.period_start) AS period_start, max(v.period_end) AS period_end,
+    return data.query(
+        f"""SELECT v.period, min(v.period_start) AS period_start, max(v.period_end) AS period_end,
                                  min(i.frequency) AS frequency
                           FROM indicator_value v JOIN indicator i USING (indicator_id)
                           WHERE v.indicator_id IN ({marks})
-                          GROUP BY v.period ORDER BY period_start, period_end, v.period""", tuple(ids), vintage)
+                          GROUP BY v.period ORDER BY period_start, period_end, v.period""",
+        tuple(ids),
+        vintage,
+    )
 
 
 def breakdown_names(vintage: str | None = None) -> list[str]:
-    frame = data.query("SELECT DISTINCT breakdown FROM indicator_value WHERE breakdown <> 'all' ORDER BY 1",
-                       vintage=vintage)
+    frame = data.query(
+        "SELECT DISTINCT breakdown FROM indicator_value WHERE breakdown <> 'all' ORDER BY 1", vintage=vintage
+    )
     return frame["breakdown"].tolist()
 
 
@@ -163,6 +198,7 @@ def area_codes(vintage: str | None = None) -> list[str]:
 
 
 # --- parsing and validating parameters (the API's query string, or the page's choices) ---------
+
 
 def _one(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name)
@@ -180,7 +216,9 @@ def _list(params: Mapping[str, str], name: str) -> tuple[str, ...]:
         return ()
     items = tuple(dict.fromkeys(item.strip() for item in value.split(",") if item.strip()))
     if len(items) > MAX_LIST:
-        raise BadRequest("too_many_values", f"The parameter '{name}' lists too many values (at most {MAX_LIST}).")
+        raise BadRequest(
+            "too_many_values", f"The parameter '{name}' lists too many values (at most {MAX_LIST})."
+        )
     return items
 
 
@@ -188,8 +226,11 @@ def _check(items: Iterable[str], allowed: Iterable[str], name: str) -> None:
     allowed = set(allowed)
     for item in items:
         if item not in allowed:
-            raise BadRequest("unknown_value", f"The parameter '{name}' has a value that is not known; "
-                             "see /api/v1/indicators and /api/v1/openapi.json for the values allowed.")
+            raise BadRequest(
+                "unknown_value",
+                f"The parameter '{name}' has a value that is not known; "
+                "see /api/v1/indicators and /api/v1/openapi.json for the values allowed.",
+            )
 
 
 def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> Filters:
@@ -198,11 +239,15 @@ def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> Filters:
     seen: dict[str, str] = {}
     for name, value in items:
         if name not in PARAMETERS:
-            raise BadRequest("unknown_parameter", "A parameter is not one this API takes; allowed: "
-                             + ", ".join(PARAMETERS) + ".")
+            raise BadRequest(
+                "unknown_parameter",
+                "A parameter is not one this API takes; allowed: " + ", ".join(PARAMETERS) + ".",
+            )
         if name in seen:
-            raise BadRequest("repeated_parameter", f"The parameter '{name}' is given more than once; "
-                             "list several values with commas instead.")
+            raise BadRequest(
+                "repeated_parameter",
+                f"The parameter '{name}' is given more than once; list several values with commas instead.",
+            )
         seen[name] = value
     lang = _one(seen, "lang") or "en"
     _check([lang], LANGUAGES, "lang")
@@ -233,12 +278,21 @@ def parse(params: Mapping[str, str] | Iterable[tuple[str, str]]) -> Filters:
     if "any" in breakdowns:
         breakdowns = ("any",)
     _check(breakdowns, ["all", "any"] + breakdown_names(vintage), "breakdown")
-    return Filters(indicators=indicators, outcome_area=outcome_area, service=service, areas=areas,
-                   period_from=period_from, period_to=period_to, breakdowns=breakdowns, lang=lang,
-                   vintage=vintage)
+    return Filters(
+        indicators=indicators,
+        outcome_area=outcome_area,
+        service=service,
+        areas=areas,
+        period_from=period_from,
+        period_to=period_to,
+        breakdowns=breakdowns,
+        lang=lang,
+        vintage=vintage,
+    )
 
 
 # --- the query ---------------------------------------------------------------------------------
+
 
 def _where(filters: Filters) -> tuple[str, list]:
     clauses, params = ["i.status = 'published'"], []
@@ -278,8 +332,11 @@ def _where(filters: Filters) -> tuple[str, list]:
 def count(filters: Filters) -> int:
     """How many rows the filters match (the page shows it; the bound is checked against it)."""
     where, params = _where(filters)
-    frame = data.query(f"SELECT count(*) AS n FROM indicator_value v JOIN indicator i USING (indicator_id) "
-                       f"WHERE {where}", tuple(params), filters.vintage)
+    frame = data.query(
+        f"SELECT count(*) AS n FROM indicator_value v JOIN indicator i USING (indicator_id) WHERE {where}",
+        tuple(params),
+        filters.vintage,
+    )
     return int(frame["n"].iloc[0])
 
 
@@ -289,17 +346,21 @@ def rows(filters: Filters) -> pd.DataFrame:
     if n > MAX_ROWS:
         raise TooManyRows(n)
     where, params = _where(filters)
-    return data.query(f"""
+    return data.query(
+        f"""
         SELECT v.*, i.display_order, i.frequency, i.sources, i.name_en AS ind_name_en, i.name_cy AS ind_name_cy,
                i.unit_en, i.unit_cy
         FROM indicator_value v JOIN indicator i USING (indicator_id)
         WHERE {where}
         ORDER BY i.display_order, CASE v.area_type WHEN 'wales' THEN 0 WHEN 'wrexham' THEN 1 ELSE 2 END,
                  v.area_code, v.breakdown = 'all' DESC, v.breakdown, v.breakdown_value, v.period_end, v.period""",
-                      tuple(params), filters.vintage)
+        tuple(params),
+        filters.vintage,
+    )
 
 
 # --- labelling ----------------------------------------------------------------------------------
+
 
 def text(key: str, lang: str, **values) -> str:
     """downloads.<key> in a language (the API has no session, so the language is always given)."""
@@ -372,20 +433,35 @@ def _build_table(filters: Filters) -> pd.DataFrame:
     out["period_label"] = _mapped(pairs, lambda pair: period_label(*pair.split("\x00"), lang))
     out["period_start"] = _mapped(raw["period_start"], lambda d: pd.Timestamp(d).strftime("%Y-%m-%d"))
     out["period_end"] = _mapped(raw["period_end"], lambda d: pd.Timestamp(d).strftime("%Y-%m-%d"))
-    out["breakdown"] = _mapped(raw["breakdown"], lambda b: text("breakdown_all", lang) if b == "all"
-                               else _label(f"indicator.breakdown_names.{b}", lang, b))
+    out["breakdown"] = _mapped(
+        raw["breakdown"],
+        lambda b: (
+            text("breakdown_all", lang) if b == "all" else _label(f"indicator.breakdown_names.{b}", lang, b)
+        ),
+    )
     groups = raw["breakdown"] + "\x00" + raw["breakdown_value"].fillna("")
 
     def group_label(pair: str) -> str:
         b, v = pair.split("\x00")
-        return text("breakdown_all", lang) if b == "all" else _label(f"indicator.breakdown_values.{b}.{v}", lang, v)
+        return (
+            text("breakdown_all", lang)
+            if b == "all"
+            else _label(f"indicator.breakdown_values.{b}.{v}", lang, v)
+        )
 
     out["breakdown_value"] = _mapped(groups, group_label)
     codes = raw["note_codes"].fillna("")
     withheld = codes.str.contains(r"\b[cx]\b", regex=True)
-    for key, source in (("value", "value"), ("lower_95", "lower_95"), ("upper_95", "upper_95"),
-                        ("lower_998", "lower_998"), ("upper_998", "upper_998"), ("count", "numerator"),
-                        ("denominator", "denominator"), ("wales_value", "wales_value")):
+    for key, source in (
+        ("value", "value"),
+        ("lower_95", "lower_95"),
+        ("upper_95", "upper_95"),
+        ("lower_998", "lower_998"),
+        ("upper_998", "upper_998"),
+        ("count", "numerator"),
+        ("denominator", "denominator"),
+        ("wales_value", "wales_value"),
+    ):
         out[key] = pd.to_numeric(raw[source], errors="coerce").astype(float)
     # Belt and braces: a withheld row never carries a figure, whatever the file says.
     for key in ("value", "lower_95", "upper_95", "lower_998", "upper_998"):
@@ -398,12 +474,15 @@ def _build_table(filters: Filters) -> pd.DataFrame:
     out["language"] = lang
     out["vintage"] = raw["vintage"]
     partners = data.table("partner", filters.vintage).set_index("id")[f"name_{lang}"].to_dict()
-    out["source_partner"] = _mapped(raw["sources"], lambda s: "; ".join(partners.get(p, p) for p in json_list(s)))
+    out["source_partner"] = _mapped(
+        raw["sources"], lambda s: "; ".join(partners.get(p, p) for p in json_list(s))
+    )
     out["load_id"] = _mapped(raw["load_ids"], lambda s: " ".join(str(x) for x in json_list(s)))
     return out[[key for key, _ in COLUMNS]].reset_index(drop=True)
 
 
 # --- output formats -----------------------------------------------------------------------------
+
 
 def neutralise(cell: str) -> str:
     """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP)."""
@@ -430,8 +509,13 @@ def _neutralised(column: pd.Series) -> pd.Series:
 
 def _text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Every cell as the text written to CSV: numbers formatted, text neutralised."""
-    return pd.DataFrame({key: _number_texts(frame[key]) if kind == "number" else _neutralised(frame[key])
-                         for key, kind in COLUMNS}, index=frame.index)
+    return pd.DataFrame(
+        {
+            key: _number_texts(frame[key]) if kind == "number" else _neutralised(frame[key])
+            for key, kind in COLUMNS
+        },
+        index=frame.index,
+    )
 
 
 def csv_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
@@ -439,8 +523,13 @@ def csv_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
     frame = table(filters) if frame is None else frame
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    _text_frame(frame).to_csv(buffer, index=False, header=[neutralise(h) for h in headers(filters.lang)],
-                              lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    _text_frame(frame).to_csv(
+        buffer,
+        index=False,
+        header=[neutralise(h) for h in headers(filters.lang)],
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+    )
     return buffer.getvalue().encode("utf-8")
 
 
@@ -462,8 +551,15 @@ def json_document(filters: Filters, frame: pd.DataFrame | None = None) -> dict:
         "filters": filters.params(),
         "vintage": metadata(filters)["vintage"],
         "rows": len(records),
-        "fields": [{"name": key, "title": text(f"col_{key}", filters.lang), "type": kind,
-                    "description": text(f"desc_{key}", filters.lang)} for key, kind in COLUMNS],
+        "fields": [
+            {
+                "name": key,
+                "title": text(f"col_{key}", filters.lang),
+                "type": kind,
+                "description": text(f"desc_{key}", filters.lang),
+            }
+            for key, kind in COLUMNS
+        ],
         "notes": notes(filters.lang),
         "licence": LICENCE,
         "data": records,
@@ -471,8 +567,9 @@ def json_document(filters: Filters, frame: pd.DataFrame | None = None) -> dict:
 
 
 def json_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
-    return json.dumps(json_document(filters, frame), ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":")).encode("utf-8")
+    return json.dumps(
+        json_document(filters, frame), ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode("utf-8")
 
 
 def notes(lang: str) -> dict[str, str]:
@@ -481,8 +578,12 @@ def notes(lang: str) -> dict[str, str]:
 
 def metadata(filters: Filters) -> dict:
     info = data.vintage_info(filters.vintage)
-    return {"vintage": str(info["vintage"]), "reporting_end": str(info["reporting_end"])[:10],
-            "published_at": str(info["published_at"])[:19], "demo_data": bool(info.get("demo_data"))}
+    return {
+        "vintage": str(info["vintage"]),
+        "reporting_end": str(info["reporting_end"])[:10],
+        "published_at": str(info["published_at"])[:19],
+        "demo_data": bool(info.get("demo_data")),
+    }
 
 
 def _stamp(filters: Filters) -> dt.datetime:
@@ -499,17 +600,30 @@ def indicator_metadata(filters: Filters, frame: pd.DataFrame) -> list[dict]:
     chosen = chosen[chosen["indicator_id"].isin(frame["indicator_id"].unique())]
     out = []
     for ind in chosen.to_dict("records"):
-        out.append({
-            "id": ind["indicator_id"], "name": ind[f"name_{lang}"], "definition": ind[f"definition_{lang}"],
-            "numerator": ind[f"numerator_{lang}"], "denominator": ind[f"denominator_{lang}"],
-            "unit": ind[f"unit_{lang}"], "value_type": ind["value_type"],
-            "multiplier": _json_values(pd.Series([ind["multiplier"]], dtype=float))[0],
-            "polarity": ind["polarity"], "frequency": ind["frequency"], "ci_method": ind["ci_method"],
-            "benchmark": ind["benchmark"], "lowest_geography": ind["lowest_geography"],
-            "disclosure": text("disclosure_rule", lang, count=int(ind["disclosure_min_count"] or 0),
-                               denominator=int(ind.get("disclosure_min_denominator") or 0)),
-            "caveats": ind[f"caveats_{lang}"] or "",
-        })
+        out.append(
+            {
+                "id": ind["indicator_id"],
+                "name": ind[f"name_{lang}"],
+                "definition": ind[f"definition_{lang}"],
+                "numerator": ind[f"numerator_{lang}"],
+                "denominator": ind[f"denominator_{lang}"],
+                "unit": ind[f"unit_{lang}"],
+                "value_type": ind["value_type"],
+                "multiplier": _json_values(pd.Series([ind["multiplier"]], dtype=float))[0],
+                "polarity": ind["polarity"],
+                "frequency": ind["frequency"],
+                "ci_method": ind["ci_method"],
+                "benchmark": ind["benchmark"],
+                "lowest_geography": ind["lowest_geography"],
+                "disclosure": text(
+                    "disclosure_rule",
+                    lang,
+                    count=int(ind["disclosure_min_count"] or 0),
+                    denominator=int(ind.get("disclosure_min_denominator") or 0),
+                ),
+                "caveats": ind[f"caveats_{lang}"] or "",
+            }
+        )
     return out
 
 
@@ -521,8 +635,15 @@ def xlsx_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
     frame = table(filters) if frame is None else frame
     lang = filters.lang
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_urls": False, "strings_to_numbers": False})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
     book.set_properties({"title": text("file_title", lang), "created": _stamp(filters)})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(text("sheet_data", lang)[:31])
@@ -533,7 +654,7 @@ def xlsx_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
         if kind == "number":
             write, cells = sheet.write_number, frame[key].round(6).tolist()
             for r, value in enumerate(cells, start=1):
-                if value == value:          # not NaN: withheld cells stay empty, never 0
+                if value == value:  # not NaN: withheld cells stay empty, never 0
                     write(r, c, value)
         else:
             write = sheet.write_string
@@ -576,8 +697,16 @@ def xlsx_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
     put(text("meta_indicators", lang))
     for ind in indicator_metadata(filters, frame):
         put(f"{ind['id']}: {ind['name']}")
-        for key in ("definition", "numerator", "denominator", "unit", "ci_method", "frequency", "disclosure",
-                    "caveats"):
+        for key in (
+            "definition",
+            "numerator",
+            "denominator",
+            "unit",
+            "ci_method",
+            "frequency",
+            "disclosure",
+            "caveats",
+        ):
             if ind[key]:
                 put(text(f"ind_{key}", lang), ind[key], None)
     book.close()
@@ -590,7 +719,8 @@ def datapackage(filters: Filters, frame: pd.DataFrame) -> dict:
     kinds = {"number": "number", "string": "string", "date": "date"}
     return {
         "profile": "tabular-data-package",
-        "name": "wrexham-prevention-early-help-" + re.sub(r"[^a-z0-9]+", "-", info["vintage"].lower()).strip("-"),
+        "name": "wrexham-prevention-early-help-"
+        + re.sub(r"[^a-z0-9]+", "-", info["vintage"].lower()).strip("-"),
         "title": text("file_title", lang),
         "description": text("package_description", lang),
         "version": info["vintage"],
@@ -603,18 +733,31 @@ def datapackage(filters: Filters, frame: pd.DataFrame) -> dict:
         "filters": filters.params(),
         "suppression": text("suppression_text", lang),
         "note_codes": notes(lang),
-        "resources": [{
-            "name": "data", "path": "data.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8-sig",
-            "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True, "doubleQuote": True},
-            "schema": {
-                "fields": [{"name": text(f"col_{key}", lang), "title": text(f"col_{key}", lang),
-                            "type": kinds[kind], "description": text(f"desc_{key}", lang),
-                            **({"format": "%Y-%m-%d"} if kind == "date" else {})} for key, kind in COLUMNS],
-                "missingValues": [""],
-            },
-            "rows": len(frame),
-        }],
+        "resources": [
+            {
+                "name": "data",
+                "path": "data.csv",
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True, "doubleQuote": True},
+                "schema": {
+                    "fields": [
+                        {
+                            "name": text(f"col_{key}", lang),
+                            "title": text(f"col_{key}", lang),
+                            "type": kinds[kind],
+                            "description": text(f"desc_{key}", lang),
+                            **({"format": "%Y-%m-%d"} if kind == "date" else {}),
+                        }
+                        for key, kind in COLUMNS
+                    ],
+                    "missingValues": [""],
+                },
+                "rows": len(frame),
+            }
+        ],
         "indicators": indicator_metadata(filters, frame),
     }
 
@@ -625,9 +768,13 @@ def zip_bytes(filters: Filters, frame: pd.DataFrame | None = None) -> bytes:
     stamp = _stamp(filters).timetuple()[:6]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in (("data.csv", csv_bytes(filters, frame)),
-                              ("datapackage.json", json.dumps(datapackage(filters, frame), ensure_ascii=False,
-                                                              indent=2).encode("utf-8"))):
+        for name, content in (
+            ("data.csv", csv_bytes(filters, frame)),
+            (
+                "datapackage.json",
+                json.dumps(datapackage(filters, frame), ensure_ascii=False, indent=2).encode("utf-8"),
+            ),
+        ):
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

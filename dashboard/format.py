@@ -1,5 +1,6 @@
 """Say a published value the way a reader expects: units, decimals, withheld and missing
 values, comparisons and trends in words (English or Welsh)."""
+
 from __future__ import annotations
 
 import math
@@ -54,6 +55,7 @@ def trend_text(judgement: str | None) -> str:
 def date_text(value) -> str:
     """'30 September 2026' / '30 Medi 2026'."""
     from indicators.periods import MONTHS_CY, MONTHS_EN
+
     day = pd.Timestamp(value)
     months = MONTHS_EN if language() == "en" else MONTHS_CY
     return f"{day.day} {months[day.month - 1]} {day.year}"
@@ -63,4 +65,6 @@ def wales_text(row, frequency: str) -> str:
     """'▲ Better (January to March 2023)': the latest comparison with Wales, with its period."""
     if row is None or missing(row["compared_to_wales"]):
         return comparison_text("not compared")
-    return f"{comparison_text(row['compared_to_wales'])} ({period_label(row['period'], frequency, language())})"
+    return (
+        f"{comparison_text(row['compared_to_wales'])} ({period_label(row['period'], frequency, language())})"
+    )

@@ -5,10 +5,11 @@ entry "title" of overview.yaml. tests/test_i18n.py fails when a key is in one la
 the other, or when code asks for a key no catalogue has. Numbers, dates and periods are written
 the way each language writes them.
 """
+
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
@@ -28,7 +29,7 @@ def _flatten(prefix: str, tree: dict, out: dict) -> None:
             out[name] = str(value)
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(language: str) -> dict[str, str]:
     entries: dict[str, str] = {}
     for path in sorted((LOCALES / language).glob("*.yaml")):

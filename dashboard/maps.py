@@ -15,6 +15,7 @@ asks for attribution, shown under the map), and the hex layout is worked out fro
 Both kinds of map end up as the same thing: planar GeoJSON geometries per ward code, drawn by
 Altair with an identity projection (y reflected), so the chart code is shared.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,22 +29,22 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import altair as alt
-from altair.utils.schemapi import debug_mode
 import numpy as np
 import pandas as pd
 import streamlit as st
+from altair.utils.schemapi import debug_mode
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_VAR = "WARD_BOUNDARIES"
 WARD_CODE = re.compile(r"^W05\d{6}$")
-MAX_BYTES = 20 * 1024 * 1024          # a generalised boundary file for 49 wards is ~100 kB
-TIMEOUT_SECONDS = 10.0                # whole download, not per read
+MAX_BYTES = 20 * 1024 * 1024  # a generalised boundary file for 49 wards is ~100 kB
+TIMEOUT_SECONDS = 10.0  # whole download, not per read
 SQRT3 = math.sqrt(3.0)
 
-WITHHELD_FILL = "#9E9E9E"             # neutral grey, never part of the value scale
+WITHHELD_FILL = "#9E9E9E"  # neutral grey, never part of the value scale
 MISSING_FILL = "#E6E6E6"
 SELECTED_STROKE = "#000000"
-TEXT = "#1F1F1F"                      # legend text: dark for contrast (WCAG 1.4.3)
+TEXT = "#1F1F1F"  # legend text: dark for contrast (WCAG 1.4.3)
 
 
 class ValidatedLayerChart(alt.LayerChart):
@@ -62,11 +63,14 @@ def validated_once(chart: alt.LayerChart) -> alt.LayerChart:
     """Validate now (raises on a bad spec) and skip validation on later to_dict() calls."""
     chart.to_dict(validate=True)
     checked = chart.copy(deep=False)
-    object.__setattr__(checked, "__class__", ValidatedLayerChart)   # SchemaBase.__setattr__ would store it in the spec
+    object.__setattr__(
+        checked, "__class__", ValidatedLayerChart
+    )  # SchemaBase.__setattr__ would store it in the spec
     return checked
 
 
 # --- hex layout ------------------------------------------------------------------------------
+
 
 def project(lon, lat, lat0: float) -> tuple[np.ndarray, np.ndarray]:
     """Longitude/latitude to a plane in degrees of latitude (equirectangular at lat0)."""
@@ -80,10 +84,12 @@ def hex_centre(col: int, row: int) -> tuple[float, float]:
 
 def hex_distance(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Steps between two odd-r cells (col, row)."""
+
     def cube(col, row):
         col, row = int(col), int(row)
         x = col - (row - (row & 1)) // 2
         return x, row, -x - row
+
     (ax, ay, az), (bx, by, bz) = cube(*a), cube(*b)
     return max(abs(ax - bx), abs(ay - by), abs(az - bz))
 
@@ -94,7 +100,9 @@ def hex_layout(wards: pd.DataFrame) -> pd.DataFrame:
     Returns ward_code, col, row, x, y (cell centre), with the bottom-left of the layout near 0."""
     from scipy.optimize import linear_sum_assignment
 
-    frame = wards[["ward_code", "centroid_lon", "centroid_lat"]].sort_values("ward_code").reset_index(drop=True)
+    frame = (
+        wards[["ward_code", "centroid_lon", "centroid_lat"]].sort_values("ward_code").reset_index(drop=True)
+    )
     n = len(frame)
     if n == 0:
         return pd.DataFrame(columns=["ward_code", "col", "row", "x", "y"])
@@ -116,9 +124,13 @@ def hex_layout(wards: pd.DataFrame) -> pd.DataFrame:
     row_shift = min(r for _, r in chosen)
     row_shift -= row_shift & 1
     col_shift = min(c for c, _ in chosen)
-    layout = pd.DataFrame({"ward_code": frame["ward_code"],
-                           "col": [c - col_shift for c, _ in chosen],
-                           "row": [r - row_shift for _, r in chosen]})
+    layout = pd.DataFrame(
+        {
+            "ward_code": frame["ward_code"],
+            "col": [c - col_shift for c, _ in chosen],
+            "row": [r - row_shift for _, r in chosen],
+        }
+    )
     layout["x"] = [hex_centre(c, r)[0] for c, r in zip(layout["col"], layout["row"])]
     layout["y"] = [hex_centre(c, r)[1] for c, r in zip(layout["col"], layout["row"])]
     return layout
@@ -127,17 +139,21 @@ def hex_layout(wards: pd.DataFrame) -> pd.DataFrame:
 def hexagon(x: float, y: float, size: float = 0.98) -> dict:
     """A pointy-top hexagon (odd-r layouts use pointy tops) of width `size` around (x, y)."""
     radius = size / SQRT3
-    ring = [[round(x + radius * math.cos(math.radians(a)), 5), round(y + radius * math.sin(math.radians(a)), 5)]
-            for a in (90, 150, 210, 270, 330, 30, 90)]
+    ring = [
+        [round(x + radius * math.cos(math.radians(a)), 5), round(y + radius * math.sin(math.radians(a)), 5)]
+        for a in (90, 150, 210, 270, 330, 30, 90)
+    ]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
 # --- boundaries from a file or URL -----------------------------------------------------------
 
+
 @dataclass
 class Boundaries:
     """Planar geometries by ward code, or why none could be loaded (`problem` is a key of the
     wards catalogue: boundary_missing, boundary_too_big, ...)."""
+
     geometries: dict[str, dict] = field(default_factory=dict)
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
     problem: str | None = None
@@ -153,8 +169,12 @@ def _read_source(source: str, timeout: float, max_bytes: int) -> bytes:
 
         deadline = time.monotonic() + timeout
         try:
-            with requests.get(source, timeout=(min(5.0, timeout), min(5.0, timeout)), stream=True,
-                              headers={"Accept": "application/geo+json, application/json"}) as response:
+            with requests.get(
+                source,
+                timeout=(min(5.0, timeout), min(5.0, timeout)),
+                stream=True,
+                headers={"Accept": "application/geo+json, application/json"},
+            ) as response:
                 if response.status_code != 200:
                     raise LoadProblem("boundary_network")
                 declared = response.headers.get("Content-Length")
@@ -171,7 +191,7 @@ def _read_source(source: str, timeout: float, max_bytes: int) -> bytes:
                 return b"".join(chunks)
         except requests.RequestException:
             raise LoadProblem("boundary_network") from None
-    if scheme and len(scheme) > 1:          # ftp:, file:, data: ... (one letter would be a drive)
+    if scheme and len(scheme) > 1:  # ftp:, file:, data: ... (one letter would be a drive)
         raise LoadProblem("boundary_bad_source")
     path = Path(source).expanduser()
     if not path.is_absolute():
@@ -229,9 +249,12 @@ def parse_boundaries(raw: bytes) -> Boundaries:
             if not isinstance(ring, list) or len(ring) < 4:
                 raise LoadProblem("boundary_not_geojson")
             for point in ring:
-                if (not isinstance(point, list) or len(point) < 2
-                        or not all(isinstance(v, (int, float)) for v in point[:2])
-                        or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90)):
+                if (
+                    not isinstance(point, list)
+                    or len(point) < 2
+                    or not all(isinstance(v, (int, float)) for v in point[:2])
+                    or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90)
+                ):
                     raise LoadProblem("boundary_not_geojson")
                 lats.append(point[1])
         found[code] = geometry
@@ -249,8 +272,10 @@ def parse_boundaries(raw: bytes) -> Boundaries:
         if geometry["type"] == "Polygon":
             planar[code] = {"type": "Polygon", "coordinates": [flat(r) for r in geometry["coordinates"]]}
         else:
-            planar[code] = {"type": "MultiPolygon",
-                            "coordinates": [[flat(r) for r in polygon] for polygon in geometry["coordinates"]]}
+            planar[code] = {
+                "type": "MultiPolygon",
+                "coordinates": [[flat(r) for r in polygon] for polygon in geometry["coordinates"]],
+            }
     return Boundaries(geometries=planar, names=names, lat0=lat0, digest=hashlib.sha256(raw).hexdigest()[:16])
 
 
@@ -262,7 +287,7 @@ def load_boundaries(source: str, timeout: float = TIMEOUT_SECONDS, max_bytes: in
         return parse_boundaries(_read_source(source.strip(), timeout, max_bytes))
     except LoadProblem as problem:
         return Boundaries(problem=problem.key)
-    except Exception:                   # anything unexpected in someone else's file
+    except Exception:  # anything unexpected in someone else's file
         return Boundaries(problem="boundary_not_geojson")
 
 
@@ -273,13 +298,14 @@ def boundary_source() -> str | None:
 
 # --- what the page draws ---------------------------------------------------------------------
 
+
 @dataclass
 class MapShapes:
-    key: str                                    # identifies the shapes (for chart caching)
-    kind: str                                   # "boundaries" or "hex"
-    geometries: dict[str, dict]                 # planar GeoJSON geometry by ward code
+    key: str  # identifies the shapes (for chart caching)
+    kind: str  # "boundaries" or "hex"
+    geometries: dict[str, dict]  # planar GeoJSON geometry by ward code
     label_points: dict[str, tuple[float, float]]  # where a ward's "c" goes
-    problem: str | None = None                  # why boundaries were wanted but not used
+    problem: str | None = None  # why boundaries were wanted but not used
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -304,10 +330,16 @@ def shapes(wards: pd.DataFrame, source: str | None = None) -> MapShapes:
             problem = "boundary_no_wards"
         if problem is None:
             scale = math.cos(math.radians(loaded.lat0))
-            points = {row.ward_code: (round(row.centroid_lon * scale, 5), round(row.centroid_lat, 5))
-                      for row in wards.itertuples()}
-            return MapShapes(f"boundaries:{loaded.digest}:{hash(key)}", "boundaries",
-                             {c: loaded.geometries[c] for c in wards["ward_code"]}, points)
+            points = {
+                row.ward_code: (round(row.centroid_lon * scale, 5), round(row.centroid_lat, 5))
+                for row in wards.itertuples()
+            }
+            return MapShapes(
+                f"boundaries:{loaded.digest}:{hash(key)}",
+                "boundaries",
+                {c: loaded.geometries[c] for c in wards["ward_code"]},
+                points,
+            )
     geometries, points = _hex_shapes(key)
     return MapShapes(f"hex:{hash(key)}", "hex", geometries, points, problem)
 
@@ -316,12 +348,16 @@ def _inline(records: list[dict]) -> alt.Data:
     """Records as one JSON string that Vega parses in the browser: Altair neither validates
     nor copies thousands of coordinates item by item (that took ~0.3 s a rerun for real
     boundaries), and Streamlit passes layer-level data through untouched."""
-    return alt.Data(values=json.dumps({"features": records}, separators=(",", ":")),
-                    format=alt.DataFormat(type="json", property="features"))
+    return alt.Data(
+        values=json.dumps({"features": records}, separators=(",", ":")),
+        format=alt.DataFormat(type="json", property="features"),
+    )
 
 
 @st.cache_resource(max_entries=64, show_spinner=False, hash_funcs={MapShapes: lambda shapes: shapes.key})
-def choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None, texts: dict) -> alt.LayerChart:
+def choropleth(
+    cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None, texts: dict
+) -> alt.LayerChart:
     """A map of wards coloured by `value`, withheld wards grey with "c", missing ones light grey
     with "x", the selected ward outlined. A click selects a ward (selection "ward_pick").
 
@@ -338,7 +374,9 @@ def choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None,
         return validated_once(_choropleth(cells, map_shapes, selected, texts))
 
 
-def _choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None, texts: dict) -> alt.LayerChart:
+def _choropleth(
+    cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None, texts: dict
+) -> alt.LayerChart:
     status_labels = {"withheld": texts["withheld_legend"], "missing": texts["missing_legend"]}
     marks = {"withheld": texts["withheld"], "missing": texts["missing"]}
     shapes_by_status: dict[str, list] = {"value": [], "other": []}
@@ -349,9 +387,15 @@ def _choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None
             continue
         value = row["value"]
         value = None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
-        fields = {"ward_code": row["ward_code"], "ward_name": row["ward_name"], "value": value,
-                  "value_label": row["value_label"], "judgement_label": row["judgement_label"],
-                  "period_label": row["period_label"], "status_label": status_labels.get(row["status"], "")}
+        fields = {
+            "ward_code": row["ward_code"],
+            "ward_name": row["ward_name"],
+            "value": value,
+            "value_label": row["value_label"],
+            "judgement_label": row["judgement_label"],
+            "period_label": row["period_label"],
+            "status_label": status_labels.get(row["status"], ""),
+        }
         feature = {"type": "Feature", "geometry": geometry, **fields}
         shapes_by_status["value" if row["status"] == "value" else "other"].append(feature)
         every.append(feature)
@@ -359,35 +403,74 @@ def _choropleth(cells: pd.DataFrame, map_shapes: MapShapes, selected: str | None
             lon, lat = map_shapes.label_points[row["ward_code"]]
             labels.append({**fields, "mark": marks.get(row["status"], ""), "lx": lon, "ly": lat})
     pick = alt.selection_point(name="ward_pick", fields=["ward_code"], on="click", clear=False)
-    tooltip = [alt.Tooltip("ward_name:N", title=texts["tooltip_ward"]),
-               alt.Tooltip("value_label:N", title=texts["tooltip_value"]),
-               alt.Tooltip("judgement_label:N", title=texts["tooltip_compared"]),
-               alt.Tooltip("period_label:N", title=texts["tooltip_period"])]
+    tooltip = [
+        alt.Tooltip("ward_name:N", title=texts["tooltip_ward"]),
+        alt.Tooltip("value_label:N", title=texts["tooltip_value"]),
+        alt.Tooltip("judgement_label:N", title=texts["tooltip_compared"]),
+        alt.Tooltip("period_label:N", title=texts["tooltip_period"]),
+    ]
     # aria=False on every layer: the chart as a whole carries the alt text (and the same figures
     # are in a table), and Vega's per-layer containers would otherwise be images without names.
-    shown = alt.Chart(_inline(shapes_by_status["value"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False).encode(
-        color=alt.Color("value:Q", scale=alt.Scale(scheme="blues", zero=False),
-                        legend=alt.Legend(title=texts["legend_value"], orient="top", gradientLength=220,
-                                          titleLimit=320)))
-    others = alt.Chart(_inline(shapes_by_status["other"])).mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False).encode(
-        color=alt.Color("status_label:N",
-                        scale=alt.Scale(domain=[texts["withheld_legend"], texts["missing_legend"]],
-                                        range=[WITHHELD_FILL, MISSING_FILL]),
-                        legend=alt.Legend(title=texts["legend_status"], orient="bottom", labelLimit=320,
-                                          symbolType="square", symbolSize=220, symbolStrokeColor="#6B6B6B",
-                                          symbolStrokeWidth=1)))
+    shown = (
+        alt.Chart(_inline(shapes_by_status["value"]))
+        .mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False)
+        .encode(
+            color=alt.Color(
+                "value:Q",
+                scale=alt.Scale(scheme="blues", zero=False),
+                legend=alt.Legend(
+                    title=texts["legend_value"], orient="top", gradientLength=220, titleLimit=320
+                ),
+            )
+        )
+    )
+    others = (
+        alt.Chart(_inline(shapes_by_status["other"]))
+        .mark_geoshape(stroke="#FFFFFF", strokeWidth=1, aria=False)
+        .encode(
+            color=alt.Color(
+                "status_label:N",
+                scale=alt.Scale(
+                    domain=[texts["withheld_legend"], texts["missing_legend"]],
+                    range=[WITHHELD_FILL, MISSING_FILL],
+                ),
+                legend=alt.Legend(
+                    title=texts["legend_status"],
+                    orient="bottom",
+                    labelLimit=320,
+                    symbolType="square",
+                    symbolSize=220,
+                    symbolStrokeColor="#6B6B6B",
+                    symbolStrokeWidth=1,
+                ),
+            )
+        )
+    )
     # Town-centre wards are tiny on the real map: a smaller "c" keeps the labels apart.
     size = 13 if map_shapes.kind == "hex" else 10
-    text = alt.Chart(alt.Data(values=labels)).mark_text(fontSize=size, fontWeight="bold", color="#1F1F1F", aria=False).encode(
-        longitude="lx:Q", latitude="ly:Q", text="mark:N")
+    text = (
+        alt.Chart(alt.Data(values=labels))
+        .mark_text(fontSize=size, fontWeight="bold", color="#1F1F1F", aria=False)
+        .encode(longitude="lx:Q", latitude="ly:Q", text="mark:N")
+    )
     # A transparent layer on top carries the tooltip and the click selection for every ward,
     # and outlines the chosen ward.
     chosen = alt.datum.ward_code == (selected or "")
-    clicks = alt.Chart(_inline(every)).mark_geoshape(fill="#FFFFFF", fillOpacity=0.001, aria=False).encode(
-        stroke=alt.condition(chosen, alt.value(SELECTED_STROKE), alt.value("transparent")),
-        strokeWidth=alt.condition(chosen, alt.value(3), alt.value(0)),
-        tooltip=tooltip).add_params(pick)
-    return (alt.layer(shown, others, text, clicks).resolve_scale(color="independent")
-            .project(type="identity", reflectY=True).properties(height=460)
-            .configure_view(stroke=None)
-            .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12))
+    clicks = (
+        alt.Chart(_inline(every))
+        .mark_geoshape(fill="#FFFFFF", fillOpacity=0.001, aria=False)
+        .encode(
+            stroke=alt.condition(chosen, alt.value(SELECTED_STROKE), alt.value("transparent")),
+            strokeWidth=alt.condition(chosen, alt.value(3), alt.value(0)),
+            tooltip=tooltip,
+        )
+        .add_params(pick)
+    )
+    return (
+        alt.layer(shown, others, text, clicks)
+        .resolve_scale(color="independent")
+        .project(type="identity", reflectY=True)
+        .properties(height=460)
+        .configure_view(stroke=None)
+        .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12)
+    )

@@ -1,4 +1,5 @@
 """Period labels for people, in English or Welsh (the published file stores ids like '2025-26 Q2')."""
+
 from __future__ import annotations
 
 from indicators.periods import label

@@ -10,6 +10,7 @@ for indicators where lower is better the line is flipped so that "better" is alw
 right. Counts have no Wrexham centre (Wrexham's count is the sum of its wards), so their line
 runs from the lowest to the highest ward.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,13 +27,19 @@ from dashboard.theme import COMPARISON
 # ↑ higher, ↓ lower); arrows are SVG paths in Vega's unit square.
 ARROW_UP = "M0,-1L0.7,-0.1L0.25,-0.1L0.25,1L-0.25,1L-0.25,-0.1L-0.7,-0.1Z"
 ARROW_DOWN = "M0,1L0.7,0.1L0.25,0.1L0.25,-1L-0.25,-1L-0.25,0.1L-0.7,0.1Z"
-SHAPES = {"better": "triangle-up", "similar": "circle", "worse": "triangle-down",
-          "higher": ARROW_UP, "lower": ARROW_DOWN, "not compared": "square"}
+SHAPES = {
+    "better": "triangle-up",
+    "similar": "circle",
+    "worse": "triangle-down",
+    "higher": ARROW_UP,
+    "lower": ARROW_DOWN,
+    "not compared": "square",
+}
 TEXT = "#1F1F1F"
-VALUE_COLUMN = 1.04          # where the value text starts (the line itself runs 0..1)
-ROW_HEIGHT = 44              # pixels per indicator: its name, then its line
+VALUE_COLUMN = 1.04  # where the value text starts (the line itself runs 0..1)
+ROW_HEIGHT = 44  # pixels per indicator: its name, then its line
 NAME_OFFSET = 9
-LINE_OFFSET = 9              # the name sits above the middle of its row, the line below
+LINE_OFFSET = 9  # the name sits above the middle of its row, the line below
 
 
 def _missing(value) -> bool:
@@ -50,7 +57,11 @@ def positions(rows: pd.DataFrame) -> pd.DataFrame:
         if _missing(low) or _missing(high):
             continue
         flip = -1.0 if row["polarity"] == "low_good" else 1.0
-        centre = None if row["value_type"] == "count" or _missing(row["wrexham_value"]) else float(row["wrexham_value"])
+        centre = (
+            None
+            if row["value_type"] == "count" or _missing(row["wrexham_value"])
+            else float(row["wrexham_value"])
+        )
         if centre is None:
             span = float(high) - float(low)
 
@@ -58,11 +69,16 @@ def positions(rows: pd.DataFrame) -> pd.DataFrame:
                 share = 0.5 if span == 0 else (float(v) - low) / span
                 return share if flip > 0 else 1.0 - share
         else:
-            reach = [abs(float(v) - centre) for v in (low, high, row["value"], row["wales_value"]) if not _missing(v)]
+            reach = [
+                abs(float(v) - centre)
+                for v in (low, high, row["value"], row["wales_value"])
+                if not _missing(v)
+            ]
             half = max(reach + [1e-9])
 
             def place(v, centre=centre, half=half, flip=flip):
                 return 0.5 + flip * (float(v) - centre) / (2 * half)
+
             pos["pos_wrexham"] = 0.5
             if not _missing(row["wales_value"]):
                 pos["pos_wales"] = place(row["wales_value"])
@@ -99,47 +115,90 @@ def _spine_chart(rows: pd.DataFrame, order: list[str], texts: dict) -> alt.Layer
     present = [j for j in SHAPES if j in set(data.loc[data["pos_ward"].notna(), "judgement"])]
     labels = dict(zip(data["judgement"], data["judgement_word"]))
     domain = [labels[j] for j in present]
-    tooltip = [alt.Tooltip("label:N", title=texts["tooltip_indicator"]),
-               alt.Tooltip("period_label:N", title=texts["tooltip_period"]),
-               alt.Tooltip("value_label:N", title=texts["tooltip_ward"]),
-               alt.Tooltip("wrexham_label:N", title=texts["tooltip_wrexham"]),
-               alt.Tooltip("wales_label:N", title=texts["tooltip_wales"]),
-               alt.Tooltip("judgement_label:N", title=texts["tooltip_compared"])]
+    tooltip = [
+        alt.Tooltip("label:N", title=texts["tooltip_indicator"]),
+        alt.Tooltip("period_label:N", title=texts["tooltip_period"]),
+        alt.Tooltip("value_label:N", title=texts["tooltip_ward"]),
+        alt.Tooltip("wrexham_label:N", title=texts["tooltip_wrexham"]),
+        alt.Tooltip("wales_label:N", title=texts["tooltip_wales"]),
+        alt.Tooltip("judgement_label:N", title=texts["tooltip_compared"]),
+    ]
     x_scale = alt.Scale(domain=[0, 1.3], nice=False, zero=False)
     y = alt.Y("label:N", sort=order, title=None, axis=None)
     base = alt.Chart().encode(y=y)
-    legend = alt.Legend(title=texts["legend"], orient="bottom", columns=3, labelLimit=200, titleLimit=300,
-                        symbolSize=150, symbolStrokeColor="#1F1F1F", symbolStrokeWidth=1)
-    names = base.mark_text(align="left", baseline="middle", fontSize=12, color=TEXT, yOffset=-NAME_OFFSET).encode(
-        x=alt.X("label_x:Q", scale=x_scale), text="label:N")
+    legend = alt.Legend(
+        title=texts["legend"],
+        orient="bottom",
+        columns=3,
+        labelLimit=200,
+        titleLimit=300,
+        symbolSize=150,
+        symbolStrokeColor="#1F1F1F",
+        symbolStrokeWidth=1,
+    )
+    names = base.mark_text(
+        align="left", baseline="middle", fontSize=12, color=TEXT, yOffset=-NAME_OFFSET
+    ).encode(x=alt.X("label_x:Q", scale=x_scale), text="label:N")
     spread = base.mark_rule(strokeWidth=9, color="#DADADA", yOffset=LINE_OFFSET).encode(
-        x=alt.X("pos_min:Q", scale=x_scale, title=texts["axis"],
-                axis=alt.Axis(labels=False, ticks=False, grid=False, domain=False, titleFontWeight="normal",
-                              titleFontSize=12, titleColor=TEXT)),
-        x2="pos_max:Q", tooltip=tooltip)
-    wrexham = base.mark_tick(color="#1F1F1F", thickness=2, size=18, yOffset=LINE_OFFSET).encode(
-        x=alt.X("pos_wrexham:Q", scale=x_scale), tooltip=tooltip
-    ).transform_filter("isValid(datum.pos_wrexham)")
-    wales = base.mark_point(shape="diamond", filled=False, color="#4D4D4D", size=90, strokeWidth=2,
-                                yOffset=LINE_OFFSET).encode(
-        x=alt.X("pos_wales:Q", scale=x_scale), tooltip=tooltip
-    ).transform_filter("isValid(datum.pos_wales)")
-    ward = base.mark_point(filled=True, size=150, stroke="#1F1F1F", strokeWidth=1, opacity=1,
-                           yOffset=LINE_OFFSET).encode(
-        x=alt.X("pos_ward:Q", scale=x_scale),
-        fill=alt.Fill("judgement_word:N", scale=alt.Scale(domain=domain, range=[COMPARISON[j][0] for j in present]),
-                      legend=legend),
-        shape=alt.Shape("judgement_word:N", scale=alt.Scale(domain=domain, range=[SHAPES[j] for j in present]),
-                        legend=legend),
-        tooltip=tooltip).transform_filter("isValid(datum.pos_ward)")
-    values = base.mark_text(align="left", baseline="middle", fontSize=12, fontWeight="bold", color=TEXT,
-                            yOffset=LINE_OFFSET).encode(
-        x=alt.X("value_x:Q", scale=x_scale), text="value_label:N", tooltip=tooltip)
+        x=alt.X(
+            "pos_min:Q",
+            scale=x_scale,
+            title=texts["axis"],
+            axis=alt.Axis(
+                labels=False,
+                ticks=False,
+                grid=False,
+                domain=False,
+                titleFontWeight="normal",
+                titleFontSize=12,
+                titleColor=TEXT,
+            ),
+        ),
+        x2="pos_max:Q",
+        tooltip=tooltip,
+    )
+    wrexham = (
+        base.mark_tick(color="#1F1F1F", thickness=2, size=18, yOffset=LINE_OFFSET)
+        .encode(x=alt.X("pos_wrexham:Q", scale=x_scale), tooltip=tooltip)
+        .transform_filter("isValid(datum.pos_wrexham)")
+    )
+    wales = (
+        base.mark_point(
+            shape="diamond", filled=False, color="#4D4D4D", size=90, strokeWidth=2, yOffset=LINE_OFFSET
+        )
+        .encode(x=alt.X("pos_wales:Q", scale=x_scale), tooltip=tooltip)
+        .transform_filter("isValid(datum.pos_wales)")
+    )
+    ward = (
+        base.mark_point(
+            filled=True, size=150, stroke="#1F1F1F", strokeWidth=1, opacity=1, yOffset=LINE_OFFSET
+        )
+        .encode(
+            x=alt.X("pos_ward:Q", scale=x_scale),
+            fill=alt.Fill(
+                "judgement_word:N",
+                scale=alt.Scale(domain=domain, range=[COMPARISON[j][0] for j in present]),
+                legend=legend,
+            ),
+            shape=alt.Shape(
+                "judgement_word:N",
+                scale=alt.Scale(domain=domain, range=[SHAPES[j] for j in present]),
+                legend=legend,
+            ),
+            tooltip=tooltip,
+        )
+        .transform_filter("isValid(datum.pos_ward)")
+    )
+    values = base.mark_text(
+        align="left", baseline="middle", fontSize=12, fontWeight="bold", color=TEXT, yOffset=LINE_OFFSET
+    ).encode(x=alt.X("value_x:Q", scale=x_scale), text="value_label:N", tooltip=tooltip)
     height = max(160, ROW_HEIGHT * len(order))
     # aria=False for every mark: the chart carries its alt text and the page a table of the same
     # figures; Vega's container for an empty layer (no Wales figures) is otherwise an unnamed image.
-    return (alt.layer(names, spread, wrexham, wales, ward, values, data=data)
-            .properties(height=height)
-            .configure_mark(aria=False)
-            .configure_view(stroke=None)
-            .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12))
+    return (
+        alt.layer(names, spread, wrexham, wales, ward, values, data=data)
+        .properties(height=height)
+        .configure_mark(aria=False)
+        .configure_view(stroke=None)
+        .configure_legend(labelColor=TEXT, titleColor=TEXT, labelFontSize=12, titleFontSize=12)
+    )

@@ -1,5 +1,6 @@
 """What the board page and the board pack read: two vintages of the published file, through
 dashboard/data.py (read-only, parameters bound, cached on the file's version)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -40,17 +41,24 @@ def _vintage_or_live(quarter: str) -> str | None:
 
 def board_rows(vintage: str | None) -> pd.DataFrame:
     """Every 'all' row (Wrexham, wards, Wales) of one vintage: the columns the diff needs."""
-    return data.query(f"SELECT {BOARD_COLUMNS} FROM indicator_value WHERE breakdown = 'all' "
-                      "ORDER BY indicator_id, area_code, period_end", vintage=vintage)
+    return data.query(
+        f"SELECT {BOARD_COLUMNS} FROM indicator_value WHERE breakdown = 'all' "
+        "ORDER BY indicator_id, area_code, period_end",
+        vintage=vintage,
+    )
 
 
 def series(vintage: str | None, limit: int = 12) -> pd.DataFrame:
     """The last `limit` Wrexham figures of every indicator (the pack's small charts)."""
-    return data.query("""
+    return data.query(
+        """
         SELECT indicator_id, period, period_end, value, note_codes FROM indicator_value
         WHERE area_code = 'W06000006' AND breakdown = 'all'
         QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY period_end DESC) <= ?
-        ORDER BY indicator_id, period_end""", (limit,), vintage)
+        ORDER BY indicator_id, period_end""",
+        (limit,),
+        vintage,
+    )
 
 
 def check_quarter(quarter: str | None, available: list[str] | None = None) -> str:
@@ -91,7 +99,15 @@ def board(quarter: str, lang: str) -> tuple[BoardDiff, pd.DataFrame, pd.DataFram
         previous = board_rows(before_id)
         previous_info = data.vintage_info(before_id)
         previous_indicators = data.indicators(before_id)
-    diff = quarter_diff(indicators, current, previous, info, previous_info,
-                        load_summary=data.table("load_summary", vintage), previous_indicators=previous_indicators,
-                        partners=data.table("partner", vintage), lang=lang)
+    diff = quarter_diff(
+        indicators,
+        current,
+        previous,
+        info,
+        previous_info,
+        load_summary=data.table("load_summary", vintage),
+        previous_indicators=previous_indicators,
+        partners=data.table("partner", vintage),
+        lang=lang,
+    )
     return diff, indicators, data.outcome_areas(vintage)

@@ -6,6 +6,7 @@ Each query asks for exactly what a page shows (one period's wards, one period's 
 a rerun moves little data. Parameters are always bound; results are cached by data.query on the
 published file's version.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,18 +29,26 @@ def area_series(indicator_id: str, area_code: str, vintage: str | None = None) -
 
 def ward_values(indicator_id: str, period: str, vintage: str | None = None) -> pd.DataFrame:
     """Every ward's 'all' row of one indicator for one period."""
-    return data.query("""
+    return data.query(
+        """
         SELECT * FROM indicator_value
         WHERE indicator_id = ? AND period = ? AND area_type = 'ward' AND breakdown = 'all'
-        ORDER BY area_code""", (indicator_id, period), vintage)
+        ORDER BY area_code""",
+        (indicator_id, period),
+        vintage,
+    )
 
 
 def breakdowns_for_period(indicator_id: str, period: str, vintage: str | None = None) -> pd.DataFrame:
     """The Wrexham-level breakdown rows (age band, ...) of one indicator for one period."""
-    return data.query("""
+    return data.query(
+        """
         SELECT * FROM indicator_value
         WHERE indicator_id = ? AND period = ? AND breakdown <> 'all' AND area_code = ?
-        ORDER BY breakdown, breakdown_value""", (indicator_id, period, WREXHAM), vintage)
+        ORDER BY breakdown, breakdown_value""",
+        (indicator_id, period, WREXHAM),
+        vintage,
+    )
 
 
 def service_series(indicator_ids: tuple[str, ...], vintage: str | None = None) -> pd.DataFrame:
@@ -47,18 +56,36 @@ def service_series(indicator_ids: tuple[str, ...], vintage: str | None = None) -
     if not indicator_ids:
         return data.query("SELECT * FROM indicator_value WHERE false", vintage=vintage)
     marks = ", ".join("?" for _ in indicator_ids)
-    return data.query(f"""
+    return data.query(
+        f"""
         SELECT * FROM indicator_value
         WHERE indicator_id IN ({marks}) AND area_code = ? AND breakdown = 'all'
-        ORDER BY indicator_id, period_end""", (*indicator_ids, WREXHAM), vintage)
+        ORDER BY indicator_id, period_end""",
+        (*indicator_ids, WREXHAM),
+        vintage,
+    )
 
 
 # --- words and table shapes for what the pages show -------------------------------------------
 # Everything below only formats published figures. The language is passed explicitly (never read
 # from the session), so the CSV callable also works when Streamlit runs it outside the script.
 
-TABLE_COLUMNS = ["section", "area", "period", "breakdown", "breakdown_value", "numerator", "denominator",
-                 "value", "lower_95", "upper_95", "compared_wales", "compared_wrexham", "trend", "notes"]
+TABLE_COLUMNS = [
+    "section",
+    "area",
+    "period",
+    "breakdown",
+    "breakdown_value",
+    "numerator",
+    "denominator",
+    "value",
+    "lower_95",
+    "upper_95",
+    "compared_wales",
+    "compared_wrexham",
+    "trend",
+    "notes",
+]
 NUMBER_COLUMNS = ("numerator", "denominator", "value", "lower_95", "upper_95")
 
 
@@ -114,7 +141,9 @@ class Labels:
     def interval(self, lower, upper) -> str:
         if missing(lower) or missing(upper):
             return ""
-        return self.t("indicator.interval", lower=f"{lower:,.{self.decimals}f}", upper=f"{upper:,.{self.decimals}f}")
+        return self.t(
+            "indicator.interval", lower=f"{lower:,.{self.decimals}f}", upper=f"{upper:,.{self.decimals}f}"
+        )
 
     def judgement(self, judgement, symbol: bool = True) -> str:
         if missing(judgement) or judgement not in COMPARISON:
@@ -155,21 +184,28 @@ def shaped(rows: pd.DataFrame, section: str, labels: Labels) -> pd.DataFrame:
     """Published rows as the page's table (one shape for every table and the CSV); raw numbers
     are kept, words are added. `section` is trend | wards | breakdown."""
     breakdown = rows["breakdown"].tolist()
-    out = pd.DataFrame({
-        "section": labels.t(f"indicator.section_{section}"),
-        "area": _mapped(rows["area_code"], labels.area),
-        "period": _mapped(rows["period"], labels.period),
-        "breakdown": ["" if b == "all" else labels.breakdown(b) for b in breakdown],
-        "breakdown_value": ["" if b == "all" else labels.breakdown_value(b, v)
-                            for b, v in zip(breakdown, rows["breakdown_value"].tolist())],
-        "numerator": rows["numerator"].tolist(), "denominator": rows["denominator"].tolist(),
-        "value": rows["value"].tolist(), "lower_95": rows["lower_95"].tolist(), "upper_95": rows["upper_95"].tolist(),
-        "compared_wales": rows["compared_to_wales"].tolist(),
-        "compared_wrexham": rows["compared_to_wrexham"].tolist(),
-        "trend": rows["trend_judgement"].tolist(),
-        "notes": rows["note_codes"].fillna("").tolist(),
-        "area_code": rows["area_code"].tolist(),
-    })
+    out = pd.DataFrame(
+        {
+            "section": labels.t(f"indicator.section_{section}"),
+            "area": _mapped(rows["area_code"], labels.area),
+            "period": _mapped(rows["period"], labels.period),
+            "breakdown": ["" if b == "all" else labels.breakdown(b) for b in breakdown],
+            "breakdown_value": [
+                "" if b == "all" else labels.breakdown_value(b, v)
+                for b, v in zip(breakdown, rows["breakdown_value"].tolist())
+            ],
+            "numerator": rows["numerator"].tolist(),
+            "denominator": rows["denominator"].tolist(),
+            "value": rows["value"].tolist(),
+            "lower_95": rows["lower_95"].tolist(),
+            "upper_95": rows["upper_95"].tolist(),
+            "compared_wales": rows["compared_to_wales"].tolist(),
+            "compared_wrexham": rows["compared_to_wrexham"].tolist(),
+            "trend": rows["trend_judgement"].tolist(),
+            "notes": rows["note_codes"].fillna("").tolist(),
+            "area_code": rows["area_code"].tolist(),
+        }
+    )
     # Only say what the published row judges: Wales rows judge nothing; Wrexham is not compared
     # with itself.
     out.loc[out["area_code"] == WALES, ["compared_wales", "compared_wrexham", "trend"]] = None
@@ -177,7 +213,9 @@ def shaped(rows: pd.DataFrame, section: str, labels: Labels) -> pd.DataFrame:
     return out
 
 
-def rendered(table: pd.DataFrame, labels: Labels, for_csv: bool, columns: list[str] | None = None) -> pd.DataFrame:
+def rendered(
+    table: pd.DataFrame, labels: Labels, for_csv: bool, columns: list[str] | None = None
+) -> pd.DataFrame:
     """Numbers as text ('c' where withheld, 'x' where missing), judgements in words, headings in
     the labels' language. On screen: thousands separators and symbols; in the CSV: plain numbers
     and words."""
@@ -189,12 +227,18 @@ def rendered(table: pd.DataFrame, labels: Labels, for_csv: bool, columns: list[s
         if name in NUMBER_COLUMNS:
             places = labels.decimals if name in ("value", "lower_95", "upper_95") else 0
             pattern = f"{{:.{places}f}}" if for_csv else f"{{:,.{places}f}}"
-            out[name] = [("c" if w else ("x" if name == "value" else "")) if missing(v) else pattern.format(v)
-                         for v, w in zip(values, withheld)]
+            out[name] = [
+                ("c" if w else ("x" if name == "value" else "")) if missing(v) else pattern.format(v)
+                for v, w in zip(values, withheld)
+            ]
         elif name in ("compared_wales", "compared_wrexham"):
-            out[name] = _mapped(table[name], lambda j: "" if j is None else labels.judgement(j, symbol=not for_csv))
+            out[name] = _mapped(
+                table[name], lambda j: "" if j is None else labels.judgement(j, symbol=not for_csv)
+            )
         elif name == "trend":
-            out[name] = _mapped(table[name], lambda j: "" if j is None else labels.trend(j, symbol=not for_csv))
+            out[name] = _mapped(
+                table[name], lambda j: "" if j is None else labels.trend(j, symbol=not for_csv)
+            )
         else:
             out[name] = values
     frame = pd.DataFrame(out, columns=columns)
@@ -211,12 +255,17 @@ def series_frame(rows: pd.DataFrame, name: str, role: str, labels: Labels) -> pd
     """One area's series in the long form trend_charts.trend_chart draws."""
     values, codes = rows["value"].tolist(), rows["note_codes"].tolist()
     lower, upper = rows["lower_95"].tolist(), rows["upper_95"].tolist()
-    return pd.DataFrame({
-        "period_end": pd.to_datetime(rows["period_end"]).tolist(),
-        "period_label": _mapped(rows["period"], labels.period),
-        "series": name, "role": role,
-        "value": values, "lower": lower, "upper": upper,
-        "value_label": [labels.value(v, n) for v, n in zip(values, codes)],
-        "interval_label": [labels.interval(lo, up) for lo, up in zip(lower, upper)],
-        "note": [labels.note(n, v) for n, v in zip(codes, values)],
-    })
+    return pd.DataFrame(
+        {
+            "period_end": pd.to_datetime(rows["period_end"]).tolist(),
+            "period_label": _mapped(rows["period"], labels.period),
+            "series": name,
+            "role": role,
+            "value": values,
+            "lower": lower,
+            "upper": upper,
+            "value_label": [labels.value(v, n) for v, n in zip(values, codes)],
+            "interval_label": [labels.interval(lo, up) for lo, up in zip(lower, upper)],
+            "note": [labels.note(n, v) for n, v in zip(codes, values)],
+        }
+    )

@@ -3,6 +3,7 @@
 They only put published judgements into words (better/worse than Wales, getting better or
 worse); they compute nothing. Easy-read style: short sentences, numbers with their meaning.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -19,13 +20,25 @@ def framework_summary(indicators: pd.DataFrame, latest: pd.DataFrame, wales: pd.
     trends = published["trend_judgement"].value_counts()
     parts = []
     if compared.sum():
-        parts.append(t("sentences.wales_summary", total=int(compared.sum()), better=int(counts.get("better", 0)),
-                       similar=int(counts.get("similar", 0)), worse=int(counts.get("worse", 0))))
+        parts.append(
+            t(
+                "sentences.wales_summary",
+                total=int(compared.sum()),
+                better=int(counts.get("better", 0)),
+                similar=int(counts.get("similar", 0)),
+                worse=int(counts.get("worse", 0)),
+            )
+        )
     else:
         parts.append(t("sentences.wales_none"))
-    parts.append(t("sentences.trend_summary", better=int(trends.get("getting better", 0)),
-                   worse=int(trends.get("getting worse", 0)),
-                   same=int(trends.get("no significant change", 0))))
+    parts.append(
+        t(
+            "sentences.trend_summary",
+            better=int(trends.get("getting better", 0)),
+            worse=int(trends.get("getting worse", 0)),
+            same=int(trends.get("no significant change", 0)),
+        )
+    )
     return " ".join(parts)
 
 
@@ -55,8 +68,9 @@ def value_with_unit(value, indicator: dict, note_codes: str = "") -> str:
     return f"{text} {unit}".strip()
 
 
-def indicator_sentence(indicator: dict, row: dict | None, area_name: str, period_text: str,
-                       is_ward: bool) -> str:
+def indicator_sentence(
+    indicator: dict, row: dict | None, area_name: str, period_text: str, is_ward: bool
+) -> str:
     """'The figure for Wrexham for July to September 2026 was 119.9 per 10,000 children.
     Wrexham is lower than Wales. It shows no significant change over the last five quarters.'
     Every judgement is the published one; nothing is worked out here."""
@@ -70,8 +84,14 @@ def indicator_sentence(indicator: dict, row: dict | None, area_name: str, period
     elif not _present(row.get("value")):
         parts = [t("indicator.s_missing", area=area_name, period=period_text)]
     else:
-        parts = [t("indicator.s_value", area=area_name, period=period_text,
-                   value=value_with_unit(row["value"], indicator, row.get("note_codes")))]
+        parts = [
+            t(
+                "indicator.s_value",
+                area=area_name,
+                period=period_text,
+                value=value_with_unit(row["value"], indicator, row.get("note_codes")),
+            )
+        ]
         wales = row.get("compared_to_wales")
         if wales in JUDGED:
             parts.append(t(f"indicator.s_wales_{wales}", area=area_name))
@@ -81,12 +101,20 @@ def indicator_sentence(indicator: dict, row: dict | None, area_name: str, period
         target_met = row.get("target_met")
         target_text = indicator.get(f"target_{language()}")
         if _present(indicator.get("target_value")) and target_met is not None and target_met is not pd.NA:
-            parts.append(t("indicator.s_target_met" if bool(target_met) else "indicator.s_target_not_met",
-                           target=target_text or ""))
+            parts.append(
+                t(
+                    "indicator.s_target_met" if bool(target_met) else "indicator.s_target_not_met",
+                    target=target_text or "",
+                )
+            )
     trend = row.get("trend_judgement")
     if isinstance(trend, str) and trend:
-        parts.append(t(f"indicator.s_trend_{trend.replace(' ', '_')}",
-                       span=t(f"indicator.span_{indicator['frequency']}")))
+        parts.append(
+            t(
+                f"indicator.s_trend_{trend.replace(' ', '_')}",
+                span=t(f"indicator.span_{indicator['frequency']}"),
+            )
+        )
     return " ".join(parts)
 
 
@@ -113,15 +141,26 @@ def spc_sentence(name: str, frame: pd.DataFrame) -> str:
         return t("services.s_spc_none", name=name)
     last = judged.iloc[-1]
     counts = judged["signal"].value_counts()
-    return " ".join([
-        t("services.s_spc_latest", name=name, period=last["period_label"],
-          signal=t(f"services.signal_{last['signal'].replace(' ', '_')}")),
-        t("services.s_spc_counts", total=len(judged), high=int(counts.get("special cause high", 0)),
-          low=int(counts.get("special cause low", 0))),
-    ])
+    return " ".join(
+        [
+            t(
+                "services.s_spc_latest",
+                name=name,
+                period=last["period_label"],
+                signal=t(f"services.signal_{last['signal'].replace(' ', '_')}"),
+            ),
+            t(
+                "services.s_spc_counts",
+                total=len(judged),
+                high=int(counts.get("special cause high", 0)),
+                low=int(counts.get("special cause low", 0)),
+            ),
+        ]
+    )
 
 
 # --- wards page (keys in locales/*/wards.yaml) -------------------------------------------------
+
 
 def ward_map_summary(cells: pd.DataFrame, indicator_name: str, period_text: str) -> str:
     """'The map shows ... The highest figure is in X (..) and the lowest in Y (..). 23 of the 49
@@ -132,8 +171,15 @@ def ward_map_summary(cells: pd.DataFrame, indicator_name: str, period_text: str)
         parts.append(t("wards.map_sentence_none"))
     elif len(shown) > 1 and shown["value"].iloc[-1] != shown["value"].iloc[0]:
         high, low = shown.iloc[-1], shown.iloc[0]
-        parts.append(t("wards.map_sentence_range", high=high["ward_name"], high_value=high["value_label"],
-                       low=low["ward_name"], low_value=low["value_label"]))
+        parts.append(
+            t(
+                "wards.map_sentence_range",
+                high=high["ward_name"],
+                high_value=high["value_label"],
+                low=low["ward_name"],
+                low_value=low["value_label"],
+            )
+        )
     withheld = int((cells["status"] == "withheld").sum())
     missing = int((cells["status"] == "missing").sum())
     if withheld:
@@ -149,8 +195,15 @@ def ward_profile_summary(profile: pd.DataFrame, ward_name: str) -> str:
     get = lambda key: int(counts.get(key, 0))  # noqa: E731
     parts = []
     if get("better") + get("similar") + get("worse"):
-        parts.append(t("wards.profile_sentence", ward=ward_name, better=get("better"),
-                       similar=get("similar"), worse=get("worse")))
+        parts.append(
+            t(
+                "wards.profile_sentence",
+                ward=ward_name,
+                better=get("better"),
+                similar=get("similar"),
+                worse=get("worse"),
+            )
+        )
     if get("higher") + get("lower"):
         parts.append(t("wards.profile_sentence_neutral", higher=get("higher"), lower=get("lower")))
     if get("withheld"):
@@ -164,12 +217,24 @@ def ward_deprivation(ward: dict, ward_name: str, total_wards: int) -> str:
     fifth = ward.get("deprivation_fifth_within_wrexham")
     rank = ward.get("deprivation_rank_within_wrexham")
     if fifth is not None and not pd.isna(fifth) and 1 <= int(fifth) <= 5:
-        parts.append(t("wards.deprivation_fifth", total=total_wards, ward=ward_name,
-                       fifth=t(f"wards.fifth_{int(fifth)}"),
-                       rank=int(rank) if rank is not None and not pd.isna(rank) else "?"))
+        parts.append(
+            t(
+                "wards.deprivation_fifth",
+                total=total_wards,
+                ward=ward_name,
+                fifth=t(f"wards.fifth_{int(fifth)}"),
+                rank=int(rank) if rank is not None and not pd.isna(rank) else "?",
+            )
+        )
     lsoas = ward.get("lsoa_count")
     share = ward.get("share_lsoas_in_wales_most_deprived_20pct")
-    if lsoas is not None and share is not None and not pd.isna(lsoas) and not pd.isna(share) and int(lsoas) > 0:
+    if (
+        lsoas is not None
+        and share is not None
+        and not pd.isna(lsoas)
+        and not pd.isna(share)
+        and int(lsoas) > 0
+    ):
         among, total = int(round(float(share) * int(lsoas))), int(lsoas)
         if total == 1:
             key = "wards.deprivation_single_in" if among else "wards.deprivation_single_out"
@@ -185,6 +250,7 @@ def ward_deprivation(ward: dict, ward_name: str, total_wards: int) -> str:
 
 
 # --- data quality page (keys in locales/*/data_quality.yaml) -------------------------------------
+
 
 def long_date(value, lang: str) -> str:
     """'31 October 2026' / '31 Hydref 2026' (empty for a missing date)."""
@@ -207,10 +273,19 @@ def partner_delivery(partner: str, overdue: list[dict], next_due, lang: str) -> 
     clauses = []
     for item in overdue:
         if item.get("dataset"):
-            clauses.append(t("data_quality.overdue_dataset", lang, dataset=item["dataset"], period=item["period"],
-                             due=long_date(item["due"], lang)))
+            clauses.append(
+                t(
+                    "data_quality.overdue_dataset",
+                    lang,
+                    dataset=item["dataset"],
+                    period=item["period"],
+                    due=long_date(item["due"], lang),
+                )
+            )
         else:
-            clauses.append(t("data_quality.overdue_plain", lang, period=item["period"], due=long_date(item["due"], lang)))
+            clauses.append(
+                t("data_quality.overdue_plain", lang, period=item["period"], due=long_date(item["due"], lang))
+            )
     first = clauses[0]
     rest = [c[0].upper() + c[1:] for c in clauses[1:]]
     return f"{partner}: " + " ".join([first] + rest)
@@ -295,6 +370,7 @@ def reason_text(reason: str, lang: str) -> str:
 
 # --- Board page and board pack (keys in locales/*/board.yaml) ----------------------------------
 
+
 def board_area_summary(area_name: str, rows: pd.DataFrame, names: dict, lang: str) -> str:
     """Easy-read summary of one outcome area for the board, e.g. 'Three of the 8 "Safe" figures
     went the right way since last quarter. 2 went the wrong way. Children placed outside Wrexham
@@ -314,12 +390,24 @@ def board_area_summary(area_name: str, rows: pd.DataFrame, names: dict, lang: st
     runs = rows[(rows["run"] >= 3) & rows["direction_quarter"].isin(["better", "worse", "up", "down"])]
     for row in runs.sort_values("run", ascending=False).head(2).to_dict("records"):
         went_up = row["change_quarter"] > 0
-        parts.append(t("board.s_run_up" if went_up else "board.s_run_down", lang,
-                       name=names.get(row["indicator_id"], row["indicator_id"]), n=int(row["run"])))
+        parts.append(
+            t(
+                "board.s_run_up" if went_up else "board.s_run_down",
+                lang,
+                name=names.get(row["indicator_id"], row["indicator_id"]),
+                n=int(row["run"]),
+            )
+        )
     trends = rows["trend"].value_counts()
     if trends.get("getting better", 0) or trends.get("getting worse", 0):
-        parts.append(t("board.s_trends", lang, better=int(trends.get("getting better", 0)),
-                       worse=int(trends.get("getting worse", 0))))
+        parts.append(
+            t(
+                "board.s_trends",
+                lang,
+                better=int(trends.get("getting better", 0)),
+                worse=int(trends.get("getting worse", 0)),
+            )
+        )
     for row in rows[rows["wales"] == "worse"].to_dict("records"):
         key = "board.s_worse_wales_worsening" if row["trend"] == "getting worse" else "board.s_worse_wales"
         parts.append(t(key, lang, name=names.get(row["indicator_id"], row["indicator_id"])))
@@ -334,12 +422,21 @@ def board_area_summary(area_name: str, rows: pd.DataFrame, names: dict, lang: st
 
 def board_headline(diff, lang: str) -> str:
     """One paragraph for the top of the board's quarter: exceptions, revisions, new figures."""
-    parts = [t("board.s_headline_exceptions", lang, n=len(diff.worse_and_worsening))
-             if diff.worse_and_worsening else t("board.s_headline_no_exceptions", lang)]
+    parts = [
+        t("board.s_headline_exceptions", lang, n=len(diff.worse_and_worsening))
+        if diff.worse_and_worsening
+        else t("board.s_headline_no_exceptions", lang)
+    ]
     if diff.newly_worse:
         parts.append(t("board.s_headline_newly_worse", lang, n=len(diff.newly_worse)))
     parts.append(t("board.s_headline_new", lang, n=int(diff.rows["is_new"].sum()), total=len(diff.rows)))
     if diff.previous_vintage:
-        parts.append(t("board.s_headline_revisions", lang, n=len(diff.revisions),
-                       indicators=diff.revisions["indicator_id"].nunique()))
+        parts.append(
+            t(
+                "board.s_headline_revisions",
+                lang,
+                n=len(diff.revisions),
+                indicators=diff.revisions["indicator_id"].nunique(),
+            )
+        )
     return " ".join(parts)

@@ -11,16 +11,17 @@ and the link would break when the language is switched. Here the URL holds the o
 - a URL value that is not one of the options falls back to the default with a short notice,
   which never repeats what was in the link (it could be anything, script or SQL included).
 """
+
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
 from dashboard.i18n import t
 
 MAX_PARAM_LENGTH = 200
-ALWAYS_IN_URL = {"lang"}        # a Welsh page's link says it is Welsh, even though English is the default
+ALWAYS_IN_URL = {"lang"}  # a Welsh page's link says it is Welsh, even though English is the default
 
 
 def _note(what: str) -> None:
@@ -54,9 +55,17 @@ def _to_url(key: str, value: str, default: str) -> None:
         st.session_state[f"_url_{key}"] = value
 
 
-def select(label: str, options: Sequence[str], key: str, what: str, default: str | None = None,
-           format_func: Callable[[str], str] = str, container=None, widget: str = "selectbox",
-           **kwargs) -> str:
+def select(
+    label: str,
+    options: Sequence[str],
+    key: str,
+    what: str,
+    default: str | None = None,
+    format_func: Callable[[str], str] = str,
+    container=None,
+    widget: str = "selectbox",
+    **kwargs,
+) -> str:
     """A single choice whose id lives in ?key=..., shown with format_func."""
     options = list(options)
     default = default if default in options else options[0]
@@ -69,7 +78,9 @@ def select(label: str, options: Sequence[str], key: str, what: str, default: str
     st.session_state[key] = current if current in options else (kept if kept in options else default)
     place = container or st
     if widget == "segmented_control":
-        value = place.segmented_control(label, options, format_func=format_func, key=key, required=True, **kwargs)
+        value = place.segmented_control(
+            label, options, format_func=format_func, key=key, required=True, **kwargs
+        )
     elif widget == "radio":
         value = place.radio(label, options, format_func=format_func, key=key, **kwargs)
     else:

@@ -2,6 +2,7 @@
 comes with a symbol and a word (WCAG 1.4.1). Colours follow the Fingertips convention (green
 better, red worse, amber/yellow similar, blues for higher/lower without judgement) and were
 checked for contrast against the dark text drawn on them."""
+
 from __future__ import annotations
 
 COMPARISON = {
@@ -15,8 +16,12 @@ COMPARISON = {
     "withheld": ("#FFFFFF", "#1F1F1F", "c"),
 }
 TREND = {
-    "getting better": "↗", "getting worse": "↘", "increasing": "↑", "decreasing": "↓",
-    "no significant change": "→", "cannot be calculated": "·",
+    "getting better": "↗",
+    "getting worse": "↘",
+    "increasing": "↑",
+    "decreasing": "↓",
+    "no significant change": "→",
+    "cannot be calculated": "·",
 }
 SERIES = {"area": "#1D4F91", "wrexham": "#1D4F91", "wales": "#6B6B6B", "band": "#9DB7DC", "ward": "#7A3E9D"}
 

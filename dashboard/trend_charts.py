@@ -8,6 +8,7 @@ the foot of the chart (or at the start of a bar), never as a zero. Judgements ca
 well as a colour, and the x axis of time charts shows years only, so no English month name
 appears on a Welsh page.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,10 +24,14 @@ from dashboard.theme import COMPARISON, SERIES, with_readable_text
 INK = "#1F1F1F"
 MUTED = "#595959"
 TARGET = "#8A4B08"
-REFERENCE = "#7A3E9D"           # Wrexham drawn behind a ward's own series
+REFERENCE = "#7A3E9D"  # Wrexham drawn behind a ward's own series
 SCHEMA = alt.SCHEMA_URL
 SPC_COLOURS = {"special cause high": "#C55A11", "special cause low": "#1D4F91", "common cause": "#7F7F7F"}
-SPC_SHAPES = {"special cause high": "triangle-up", "special cause low": "triangle-down", "common cause": "circle"}
+SPC_SHAPES = {
+    "special cause high": "triangle-up",
+    "special cause low": "triangle-down",
+    "common cause": "circle",
+}
 
 
 class _Datasets:
@@ -36,7 +41,7 @@ class _Datasets:
 
     def __init__(self) -> None:
         self.values: dict[str, list[dict]] = {}
-        self._seen: dict[int, tuple[pd.DataFrame, str]] = {}   # the frame is kept, so its id stays unique
+        self._seen: dict[int, tuple[pd.DataFrame, str]] = {}  # the frame is kept, so its id stays unique
 
     def __call__(self, frame: pd.DataFrame) -> alt.NamedData:
         if id(frame) in self._seen:
@@ -60,9 +65,12 @@ class _Datasets:
         """The finished Vega-Lite dict for st.vega_lite_chart: the layers side by side, as wide as
         their container. Each layer is converted on its own and the layer spec is put together
         here, as Altair's LayerChart deep-copies and re-validates every layer."""
-        out: dict = {"$schema": SCHEMA, "width": "container",
-                     "height": {"step": height.step} if isinstance(height, alt.Step) else height,
-                     "layer": []}
+        out: dict = {
+            "$schema": SCHEMA,
+            "width": "container",
+            "height": {"step": height.step} if isinstance(height, alt.Step) else height,
+            "layer": [],
+        }
         for layer in layers:
             unit = layer.to_dict(validate=False)
             for key in ("$schema", "config", "datasets"):
@@ -89,17 +97,30 @@ def _notes_layer(data: _Datasets, frame: pd.DataFrame, tooltip_title: str) -> al
     if marked.empty:
         return None
     # y "height" is the foot of the plot, whatever size the chart is drawn at.
-    return alt.Chart(data(marked)).mark_text(fontSize=13, fontWeight="bold", color=INK, dy=-8).encode(
-        x=alt.X("period_end:T"),
-        y=alt.YValue("height"),
-        text=alt.Text("note:N"),
-        tooltip=[alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
-                 alt.Tooltip("value_label:N", title=tooltip_title)],
+    return (
+        alt.Chart(data(marked))
+        .mark_text(fontSize=13, fontWeight="bold", color=INK, dy=-8)
+        .encode(
+            x=alt.X("period_end:T"),
+            y=alt.YValue("height"),
+            text=alt.Text("note:N"),
+            tooltip=[
+                alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
+                alt.Tooltip("value_label:N", title=tooltip_title),
+            ],
+        )
     )
 
 
-def trend_chart(frame: pd.DataFrame, *, y_title: str, target: float | None = None,
-                chosen_end=None, height: int = 320, legend: bool = True) -> dict:
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    y_title: str,
+    target: float | None = None,
+    chosen_end=None,
+    height: int = 320,
+    legend: bool = True,
+) -> dict:
     """Values over time with the 95% interval as a band.
 
     `frame` (long form, one row per series and period): period_end (datetime), period_label,
@@ -120,49 +141,85 @@ def trend_chart(frame: pd.DataFrame, *, y_title: str, target: float | None = Non
     if target is not None:
         domain.append(t("indicator.legend_target"))
         colours.append(TARGET)
-    colour = alt.Color("series:N", scale=alt.Scale(domain=domain, range=colours),
-                       legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=2,
-                                         labelLimit=260, symbolType="stroke", symbolStrokeWidth=4)
-                       if legend else None)
+    colour = alt.Color(
+        "series:N",
+        scale=alt.Scale(domain=domain, range=colours),
+        legend=alt.Legend(
+            title=None,
+            orient="bottom",
+            direction="horizontal",
+            columns=2,
+            labelLimit=260,
+            symbolType="stroke",
+            symbolStrokeWidth=4,
+        )
+        if legend
+        else None,
+    )
     x = alt.X("period_end:T", axis=_time_axis())
-    value_tip = [alt.Tooltip("series:N", title=t("indicator.tip_series")),
-                 alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
-                 alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
-                 alt.Tooltip("interval_label:N", title=t("indicator.tip_interval"))]
+    value_tip = [
+        alt.Tooltip("series:N", title=t("indicator.tip_series")),
+        alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
+        alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
+        alt.Tooltip("interval_label:N", title=t("indicator.tip_interval")),
+    ]
     base = alt.Chart(data(frame)).encode(x=x)
     layers = []
     if has_band:
-        layers.append(alt.Chart(data(area_rows)).mark_area(opacity=0.45, invalid="break-paths-show-domains").encode(
-            x=x, y=alt.Y("lower:Q", title=y_title), y2=alt.Y2("upper:Q"), color=colour))
-    layers.append(base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains").encode(
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=colour,
-        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=names, range=[dash_of[roles[n]] for n in names]),
-                                  legend=None),
-        detail=alt.Detail("series:N")))
+        layers.append(
+            alt.Chart(data(area_rows))
+            .mark_area(opacity=0.45, invalid="break-paths-show-domains")
+            .encode(x=x, y=alt.Y("lower:Q", title=y_title), y2=alt.Y2("upper:Q"), color=colour)
+        )
+    layers.append(
+        base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains").encode(
+            y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+            color=colour,
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=names, range=[dash_of[roles[n]] for n in names]),
+                legend=None,
+            ),
+            detail=alt.Detail("series:N"),
+        )
+    )
     for role in dict.fromkeys(frame["role"]):
         # One point layer per series with a fixed shape (a shape channel would replace the
         # legend's line symbols).
-        layers.append(base.mark_point(filled=True, size=55, opacity=1, shape=shape_of[role]).encode(
-            y=alt.Y("value:Q", title=y_title), color=colour, tooltip=value_tip,
-        ).transform_filter(f"datum.role === '{role}' && isValid(datum.value)"))
+        layers.append(
+            base.mark_point(filled=True, size=55, opacity=1, shape=shape_of[role])
+            .encode(
+                y=alt.Y("value:Q", title=y_title),
+                color=colour,
+                tooltip=value_tip,
+            )
+            .transform_filter(f"datum.role === '{role}' && isValid(datum.value)")
+        )
     if target is not None:
         rule = pd.DataFrame({"target": [target], "series": [t("indicator.legend_target")]})
-        layers.append(alt.Chart(data(rule)).mark_rule(strokeDash=[8, 4], strokeWidth=2).encode(
-            y=alt.Y("target:Q"), color=colour,
-            tooltip=[alt.Tooltip("target:Q", title=t("indicator.legend_target"), format=",.1f")]))
+        layers.append(
+            alt.Chart(data(rule))
+            .mark_rule(strokeDash=[8, 4], strokeWidth=2)
+            .encode(
+                y=alt.Y("target:Q"),
+                color=colour,
+                tooltip=[alt.Tooltip("target:Q", title=t("indicator.legend_target"), format=",.1f")],
+            )
+        )
     if chosen_end is not None:
         chosen = pd.DataFrame({"period_end": [chosen_end]})
-        layers.append(alt.Chart(data(chosen)).mark_rule(color=MUTED, strokeWidth=1, opacity=0.6).encode(
-            x=alt.X("period_end:T")))
+        layers.append(
+            alt.Chart(data(chosen))
+            .mark_rule(color=MUTED, strokeWidth=1, opacity=0.6)
+            .encode(x=alt.X("period_end:T"))
+        )
     notes = _notes_layer(data, frame[frame["role"] == "area"], t("indicator.tip_value"))
     if notes is not None:
         layers.append(notes)
     return data.spec(layers, height=height)
 
 
-def ward_bars(frame: pd.DataFrame, *, x_title: str, reference: float | None,
-              reference_label: str) -> dict:
+def ward_bars(frame: pd.DataFrame, *, x_title: str, reference: float | None, reference_label: str) -> dict:
     """All wards for one period: bars with 95% whiskers, coloured and marked by the published
     comparison with Wrexham; Wrexham as a dashed reference line; withheld wards as 'c'.
 
@@ -170,16 +227,26 @@ def ward_bars(frame: pd.DataFrame, *, x_title: str, reference: float | None,
     (raw), judgement_label (translated), symbol, note, sort_order (int). Each ward's symbol is
     written after its name, so the comparison is readable without colour."""
     data = _Datasets()
-    frame = frame.assign(row_label=[f"{n} {s}" if not note else n
-                                    for n, s, note in zip(frame["ward_name"], frame["symbol"], frame["note"])])
+    frame = frame.assign(
+        row_label=[
+            f"{n} {s}" if not note else n
+            for n, s, note in zip(frame["ward_name"], frame["symbol"], frame["note"])
+        ]
+    )
     order = list(frame.sort_values("sort_order")["row_label"])
     select = alt.selection_point(name="ward", fields=["area_code"], on="click")
-    y = alt.Y("row_label:N", sort=order, title=None,
-              axis=alt.Axis(labelLimit=190, labelFontSize=12, labelOverlap=False, labelColor=INK))
-    tips = [alt.Tooltip("ward_name:N", title=t("indicator.col_area")),
-            alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
-            alt.Tooltip("interval_label:N", title=t("indicator.tip_interval")),
-            alt.Tooltip("judgement_label:N", title=t("indicator.tip_vs_wrexham"))]
+    y = alt.Y(
+        "row_label:N",
+        sort=order,
+        title=None,
+        axis=alt.Axis(labelLimit=190, labelFontSize=12, labelOverlap=False, labelColor=INK),
+    )
+    tips = [
+        alt.Tooltip("ward_name:N", title=t("indicator.col_area")),
+        alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
+        alt.Tooltip("interval_label:N", title=t("indicator.tip_interval")),
+        alt.Tooltip("judgement_label:N", title=t("indicator.tip_vs_wrexham")),
+    ]
     shown = frame[frame["note"] == ""]
     withheld = frame[frame["note"] != ""]
     present = [j for j in COMPARISON if j in set(shown["judgement"])]
@@ -187,26 +254,49 @@ def ward_bars(frame: pd.DataFrame, *, x_title: str, reference: float | None,
     shown = shown.assign(legend_label=shown["judgement"].map(legend_labels))
     x = alt.X("value:Q", title=x_title, scale=alt.Scale(zero=True), axis=alt.Axis(orient="top"))
     layers = [
-        alt.Chart(data(shown)).mark_bar(height={"band": 0.72}, cursor="pointer").encode(
-            x=x, y=y,
-            color=alt.Color("legend_label:N",
-                            scale=alt.Scale(domain=[legend_labels[j] for j in present],
-                                            range=[COMPARISON[j][0] for j in present]),
-                            legend=alt.Legend(title=t("indicator.tip_vs_wrexham"), orient="bottom",
-                                              direction="horizontal", columns=3, labelLimit=200)),
-            tooltip=tips).add_params(select),
+        alt.Chart(data(shown))
+        .mark_bar(height={"band": 0.72}, cursor="pointer")
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "legend_label:N",
+                scale=alt.Scale(
+                    domain=[legend_labels[j] for j in present], range=[COMPARISON[j][0] for j in present]
+                ),
+                legend=alt.Legend(
+                    title=t("indicator.tip_vs_wrexham"),
+                    orient="bottom",
+                    direction="horizontal",
+                    columns=3,
+                    labelLimit=200,
+                ),
+            ),
+            tooltip=tips,
+        )
+        .add_params(select),
     ]
     if shown["lower"].notna().any():
-        layers.append(alt.Chart(data(shown)).mark_rule(color=INK, strokeWidth=1.2).encode(
-            x=alt.X("lower:Q"), x2=alt.X2("upper:Q"), y=y, tooltip=tips))
+        layers.append(
+            alt.Chart(data(shown))
+            .mark_rule(color=INK, strokeWidth=1.2)
+            .encode(x=alt.X("lower:Q"), x2=alt.X2("upper:Q"), y=y, tooltip=tips)
+        )
     if not withheld.empty:
-        layers.append(alt.Chart(data(withheld)).mark_text(align="left", dx=3, fontSize=13, fontWeight="bold",
-                                                          color=INK).encode(
-            x=alt.XDatum(0), y=y, text=alt.Text("note:N"), tooltip=tips))
+        layers.append(
+            alt.Chart(data(withheld))
+            .mark_text(align="left", dx=3, fontSize=13, fontWeight="bold", color=INK)
+            .encode(x=alt.XDatum(0), y=y, text=alt.Text("note:N"), tooltip=tips)
+        )
     if reference is not None:
         ref = pd.DataFrame({"value": [reference], "label": [reference_label]})
-        layers.append(alt.Chart(data(ref)).mark_rule(color=INK, strokeDash=[6, 3], strokeWidth=1.5).encode(
-            x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title=t("indicator.legend_reference"))]))
+        layers.append(
+            alt.Chart(data(ref))
+            .mark_rule(color=INK, strokeDash=[6, 3], strokeWidth=1.5)
+            .encode(
+                x=alt.X("value:Q"), tooltip=[alt.Tooltip("label:N", title=t("indicator.legend_reference"))]
+            )
+        )
     return data.spec(layers, height=alt.Step(22))
 
 
@@ -217,20 +307,30 @@ def breakdown_bars(frame: pd.DataFrame, *, x_title: str) -> dict:
     data = _Datasets()
     order = list(frame.sort_values("sort_order")["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
-    tips = [alt.Tooltip("label:N", title=t("indicator.col_breakdown_value")),
-            alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
-            alt.Tooltip("interval_label:N", title=t("indicator.tip_interval"))]
+    tips = [
+        alt.Tooltip("label:N", title=t("indicator.col_breakdown_value")),
+        alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
+        alt.Tooltip("interval_label:N", title=t("indicator.tip_interval")),
+    ]
     shown = frame[frame["note"] == ""]
     withheld = frame[frame["note"] != ""]
-    layers = [alt.Chart(data(shown)).mark_bar(color=SERIES["area"], height={"band": 0.7}).encode(
-        x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=True)), y=y, tooltip=tips)]
+    layers = [
+        alt.Chart(data(shown))
+        .mark_bar(color=SERIES["area"], height={"band": 0.7})
+        .encode(x=alt.X("value:Q", title=x_title, scale=alt.Scale(zero=True)), y=y, tooltip=tips)
+    ]
     if shown["lower"].notna().any():
-        layers.append(alt.Chart(data(shown)).mark_rule(color=INK, strokeWidth=1.2).encode(
-            x=alt.X("lower:Q"), x2=alt.X2("upper:Q"), y=y, tooltip=tips))
+        layers.append(
+            alt.Chart(data(shown))
+            .mark_rule(color=INK, strokeWidth=1.2)
+            .encode(x=alt.X("lower:Q"), x2=alt.X2("upper:Q"), y=y, tooltip=tips)
+        )
     if not withheld.empty:
-        layers.append(alt.Chart(data(withheld)).mark_text(align="left", dx=3, fontSize=12, fontWeight="bold",
-                                                          color=INK).encode(
-            x=alt.XDatum(0), y=y, text=alt.Text("note:N"), tooltip=tips))
+        layers.append(
+            alt.Chart(data(withheld))
+            .mark_text(align="left", dx=3, fontSize=12, fontWeight="bold", color=INK)
+            .encode(x=alt.XDatum(0), y=y, text=alt.Text("note:N"), tooltip=tips)
+        )
     return data.spec(layers, height=alt.Step(26))
 
 
@@ -245,41 +345,80 @@ def spc_chart(frame: pd.DataFrame, *, y_title: str, height: int = 300) -> dict:
     judged = frame[frame["signal"].notna()]
     labels = {s: t("judgement." + s.replace(" ", "_")) for s in SPC_COLOURS}
     x = alt.X("period_end:T", axis=_time_axis())
-    tips = [alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
-            alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
-            alt.Tooltip("signal_label:N", title=t("services.tip_signal"))]
-    lines = frame.melt(id_vars=["period_end", "period_label"], value_vars=["spc_mean", "spc_lower", "spc_upper"],
-                       var_name="line", value_name="level")
-    line_names = {"spc_mean": t("services.legend_mean"), "spc_lower": t("services.legend_limit"),
-                  "spc_upper": t("services.legend_limit")}
+    tips = [
+        alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
+        alt.Tooltip("value_label:N", title=t("indicator.tip_value")),
+        alt.Tooltip("signal_label:N", title=t("services.tip_signal")),
+    ]
+    lines = frame.melt(
+        id_vars=["period_end", "period_label"],
+        value_vars=["spc_mean", "spc_lower", "spc_upper"],
+        var_name="line",
+        value_name="level",
+    )
+    line_names = {
+        "spc_mean": t("services.legend_mean"),
+        "spc_lower": t("services.legend_limit"),
+        "spc_upper": t("services.legend_limit"),
+    }
     lines["line_label"] = lines["line"].map(line_names)
     lines["line_group"] = lines["line"]
     layers = [
-        alt.Chart(data(lines)).mark_line(color=MUTED, invalid="break-paths-show-domains").encode(
-            x=x, y=alt.Y("level:Q", title=y_title),
+        alt.Chart(data(lines))
+        .mark_line(color=MUTED, invalid="break-paths-show-domains")
+        .encode(
+            x=x,
+            y=alt.Y("level:Q", title=y_title),
             detail=alt.Detail("line_group:N"),
-            strokeDash=alt.StrokeDash("line_label:N", legend=alt.Legend(title=None, orient="bottom",
-                                                                        direction="vertical"),
-                                      scale=alt.Scale(domain=[line_names["spc_mean"], line_names["spc_lower"]],
-                                                      range=[[1, 0], [6, 4]])),
-            tooltip=[alt.Tooltip("line_label:N", title=t("services.tip_line")),
-                     alt.Tooltip("level:Q", title=t("indicator.tip_value"), format=",.1f")]),
-        alt.Chart(data(frame)).mark_line(color="#9E9E9E", strokeWidth=1.5, invalid="break-paths-show-domains").encode(
-            x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))),
+            strokeDash=alt.StrokeDash(
+                "line_label:N",
+                legend=alt.Legend(title=None, orient="bottom", direction="vertical"),
+                scale=alt.Scale(
+                    domain=[line_names["spc_mean"], line_names["spc_lower"]], range=[[1, 0], [6, 4]]
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("line_label:N", title=t("services.tip_line")),
+                alt.Tooltip("level:Q", title=t("indicator.tip_value"), format=",.1f"),
+            ],
+        ),
+        alt.Chart(data(frame))
+        .mark_line(color="#9E9E9E", strokeWidth=1.5, invalid="break-paths-show-domains")
+        .encode(x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False))),
     ]
     # Colour and shape share one legend (same field, same title), so it shows coloured ▲ ▼ ●.
-    signal_legend = alt.Legend(title=t("services.tip_signal"), orient="bottom", direction="vertical",
-                               labelLimit=220, symbolSize=90, symbolStrokeWidth=2.5)
+    signal_legend = alt.Legend(
+        title=t("services.tip_signal"),
+        orient="bottom",
+        direction="vertical",
+        labelLimit=220,
+        symbolSize=90,
+        symbolStrokeWidth=2.5,
+    )
     if signals:
-        layers.append(alt.Chart(data(judged)).mark_point(filled=True, size=60, opacity=1).encode(
-            x=x, y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("signal_label:N", scale=alt.Scale(domain=[labels[s] for s in signals],
-                                                              range=[SPC_COLOURS[s] for s in signals]),
-                            legend=signal_legend),
-            shape=alt.Shape("signal_label:N", scale=alt.Scale(domain=[labels[s] for s in signals],
-                                                              range=[SPC_SHAPES[s] for s in signals]),
-                            legend=signal_legend),
-            tooltip=tips))
+        layers.append(
+            alt.Chart(data(judged))
+            .mark_point(filled=True, size=60, opacity=1)
+            .encode(
+                x=x,
+                y=alt.Y("value:Q", title=y_title),
+                color=alt.Color(
+                    "signal_label:N",
+                    scale=alt.Scale(
+                        domain=[labels[s] for s in signals], range=[SPC_COLOURS[s] for s in signals]
+                    ),
+                    legend=signal_legend,
+                ),
+                shape=alt.Shape(
+                    "signal_label:N",
+                    scale=alt.Scale(
+                        domain=[labels[s] for s in signals], range=[SPC_SHAPES[s] for s in signals]
+                    ),
+                    legend=signal_legend,
+                ),
+                tooltip=tips,
+            )
+        )
     notes = _notes_layer(data, frame, t("indicator.tip_value"))
     if notes is not None:
         layers.append(notes)
@@ -293,14 +432,18 @@ def funnel_bars(frame: pd.DataFrame, *, x_title: str) -> dict:
     data = _Datasets()
     order = list(frame.sort_values("sort_order")["stage_label"])
     y = alt.Y("stage_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=230))
-    tips = [alt.Tooltip("stage_label:N", title=t("services.col_stage")),
-            alt.Tooltip("count_label:N", title=t("services.col_count")),
-            alt.Tooltip("period_label:N", title=t("indicator.axis_period"))]
+    tips = [
+        alt.Tooltip("stage_label:N", title=t("services.col_stage")),
+        alt.Tooltip("count_label:N", title=t("services.col_count")),
+        alt.Tooltip("period_label:N", title=t("indicator.axis_period")),
+    ]
     shown = frame[frame["note"] == ""]
     layers = [
-        alt.Chart(data(shown)).mark_bar(color=SERIES["area"], height={"band": 0.7}).encode(
-            x=alt.X("count:Q", title=x_title, scale=alt.Scale(zero=True)), y=y, tooltip=tips),
-        alt.Chart(data(frame)).mark_text(align="left", dx=4, fontSize=12, color=INK).encode(
-            x=alt.X("text_at:Q"), y=y, text=alt.Text("count_label:N"), tooltip=tips),
+        alt.Chart(data(shown))
+        .mark_bar(color=SERIES["area"], height={"band": 0.7})
+        .encode(x=alt.X("count:Q", title=x_title, scale=alt.Scale(zero=True)), y=y, tooltip=tips),
+        alt.Chart(data(frame))
+        .mark_text(align="left", dx=4, fontSize=12, color=INK)
+        .encode(x=alt.X("text_at:Q"), y=y, text=alt.Text("count_label:N"), tooltip=tips),
     ]
     return data.spec(layers, height=alt.Step(34))

@@ -13,13 +13,14 @@ Steps, in order:
 4. swap the new file in. A file that cannot be read at all stops the build before step 4:
    the live warehouse is untouched and every such file is named in the error.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from etl.revisions import REVISIONS_DDL, SUPERSESSION_DDL, build_staging, record
 from etl.validate import landed_columns, q
 from etl.warehouse import building
 
-PARALLEL_TABLES = max(2, os.cpu_count() or 1)     # tables loaded at once
+PARALLEL_TABLES = max(2, os.cpu_count() or 1)  # tables loaded at once
 IGNORED_SUFFIXES = {".txt", ".md", ".pdf", ".json"}
 DEMO_MARKER = "DEMO_DATA.txt"
 
@@ -62,8 +63,9 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport,
-                    received_by: dt.datetime | None = None) -> list[Delivery]:
+def find_deliveries(
+    inbox: Path, sources: list[Source], report: BuildReport, received_by: dt.datetime | None = None
+) -> list[Delivery]:
     if not inbox.is_dir():
         raise BuildFailed(f"the inbox {inbox} does not exist or is not a folder")
     deliveries, seen = [], {}
@@ -79,9 +81,9 @@ def find_deliveries(inbox: Path, sources: list[Source], report: BuildReport,
             report.duplicates.append((path.name, seen[digest]))
             continue
         seen[digest] = path.name
-        received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc).replace(tzinfo=None)
+        received = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None)
         if received_by is not None and received > received_by:
-            continue            # rebuilding the warehouse as it stood on an earlier day
+            continue  # rebuilding the warehouse as it stood on an earlier day
         deliveries.append(Delivery(path, digest, received, tuple(tables)))
     # Load in the order the files arrived, so raw tables read as the history they are.
     return sorted(deliveries, key=lambda d: (d.received, d.path.name))
@@ -92,8 +94,10 @@ def create_schema(con, sources: list[Source]) -> None:
     for source in sources:
         for table in source.tables:
             columns = ", ".join(f"{q(n)} {t}" for n, t in landed_columns(table))
-            con.execute(f"CREATE TABLE {q('raw_' + table.name)} ({columns}, _load_id VARCHAR, _file VARCHAR, "
-                        f"_sha256 VARCHAR, _row BIGINT, _received TIMESTAMP)")
+            con.execute(
+                f"CREATE TABLE {q('raw_' + table.name)} ({columns}, _load_id VARCHAR, _file VARCHAR, "
+                f"_sha256 VARCHAR, _row BIGINT, _received TIMESTAMP)"
+            )
     con.execute("""CREATE TABLE rejects (source VARCHAR, table_name VARCHAR, file VARCHAR, load_id VARCHAR,
                    row_number BIGINT, record BIGINT, column_name VARCHAR, value VARCHAR, reason VARCHAR)""")
     con.execute("""CREATE TABLE load_log (load_id VARCHAR, source VARCHAR, table_name VARCHAR, file VARCHAR,
@@ -110,8 +114,12 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
                    system VARCHAR, cadence VARCHAR, due_days_after_period_end INTEGER, supersede VARCHAR,
                    notes VARCHAR, deliveries BIGINT, last_received TIMESTAMP, latest_period VARCHAR,
                    covered_to DATE, next_period_end DATE, next_due DATE)""")
-    arrived = {name: rest for name, *rest in con.execute(
-        "SELECT table_name, count(DISTINCT load_id), max(received), max(last_period) FROM load_log GROUP BY ALL").fetchall()}
+    arrived = {
+        name: rest
+        for name, *rest in con.execute(
+            "SELECT table_name, count(DISTINCT load_id), max(received), max(last_period) FROM load_log GROUP BY ALL"
+        ).fetchall()
+    }
     rows = []
     for source in sources:
         for table in source.tables:
@@ -125,12 +133,25 @@ def add_sources_table(con, sources: list[Source], today: dt.date) -> None:
                 covered_to = _last_period_end_before(cadence, last_received.date())
             next_end = next_period_end(cadence, covered_to) if covered_to else None
             due_days = table.due_days_after_period_end or source.due_days_after_period_end
-            rows.append({"source": source.id, "table_name": table.name, "partner_en": source.partner_en,
-                         "partner_cy": source.partner_cy, "system": source.system, "cadence": cadence,
-                         "due_days_after_period_end": due_days, "supersede": table.supersede,
-                         "notes": source.notes, "deliveries": deliveries, "last_received": last_received,
-                         "latest_period": latest, "covered_to": covered_to, "next_period_end": next_end,
-                         "next_due": next_end + dt.timedelta(days=due_days) if next_end else None})
+            rows.append(
+                {
+                    "source": source.id,
+                    "table_name": table.name,
+                    "partner_en": source.partner_en,
+                    "partner_cy": source.partner_cy,
+                    "system": source.system,
+                    "cadence": cadence,
+                    "due_days_after_period_end": due_days,
+                    "supersede": table.supersede,
+                    "notes": source.notes,
+                    "deliveries": deliveries,
+                    "last_received": last_received,
+                    "latest_period": latest,
+                    "covered_to": covered_to,
+                    "next_period_end": next_end,
+                    "next_due": next_end + dt.timedelta(days=due_days) if next_end else None,
+                }
+            )
     _insert_rows(con, "sources", rows)
 
 
@@ -143,9 +164,14 @@ def _last_period_end_before(cadence: str, day: dt.date) -> dt.date:
         end = following
 
 
-def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-          progress: bool = True, today: dt.date | None = None,
-          received_by: dt.datetime | None = None) -> BuildReport:
+def build(
+    inbox: Path,
+    warehouse: Path,
+    max_file_mb: float = DEFAULT_MAX_FILE_MB,
+    progress: bool = True,
+    today: dt.date | None = None,
+    received_by: dt.datetime | None = None,
+) -> BuildReport:
     """Build a new warehouse from every file in the inbox and swap it in; see the module doc."""
     import time
 
@@ -156,12 +182,21 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
     report = BuildReport(demo=(Path(inbox) / DEMO_MARKER).exists())
     deliveries = find_deliveries(Path(inbox), sources, report, received_by)
     problems: list[str] = []
-    with building(Path(warehouse)) as con, tqdm(total=sum(len(d.tables) for d in deliveries),
-                                                   desc="loading partner files", unit="file",
-                                                   disable=not progress) as bar:
+    with (
+        building(Path(warehouse)) as con,
+        tqdm(
+            total=sum(len(d.tables) for d in deliveries),
+            desc="loading partner files",
+            unit="file",
+            disable=not progress,
+        ) as bar,
+    ):
         create_schema(con, sources)
-        work = [(table, source, [d for d in deliveries if table in d.tables])
-                for source in sources for table in source.tables]
+        work = [
+            (table, source, [d for d in deliveries if table in d.tables])
+            for source in sources
+            for table in source.tables
+        ]
         # One table per core at once (at least two), each on a connection of its own (temp
         # tables are per connection), largest first, with DuckDB on one thread per statement
         # while they run. Measured on two cores: about 20% faster than two threads per statement
@@ -180,13 +215,20 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
             report.loads.extend(loads)
             problems.extend(table_problems)
         if problems:
-            raise BuildFailed("\n".join(["these files cannot be read, so the warehouse was not changed:"]
-                                        + [f"  - {p}" for p in problems]))
+            raise BuildFailed(
+                "\n".join(
+                    ["these files cannot be read, so the warehouse was not changed:"]
+                    + [f"  - {p}" for p in problems]
+                )
+            )
         # The load log reads as the history it is: in the order the files arrived.
         report.loads.sort(key=lambda e: (e["received"], e["file"], e["table_name"]))
         _insert_rows(con, "load_log", report.loads)
         _only_first_delivery_is_late(con)
-        late = {(l, t): flag for l, t, flag in con.execute("SELECT load_id, table_name, late FROM load_log").fetchall()}
+        late = {
+            (load, table): flag
+            for load, table, flag in con.execute("SELECT load_id, table_name, late FROM load_log").fetchall()
+        }
         for entry in report.loads:
             entry["late"] = late[(entry["load_id"], entry["table_name"])]
         reference.load(con)
@@ -202,8 +244,9 @@ def build(inbox: Path, warehouse: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB
     return report
 
 
-def _load_table(con, table, source: Source, deliveries: list[Delivery], max_file_mb: float,
-                advance) -> tuple[list[dict], list[str]]:
+def _load_table(
+    con, table, source: Source, deliveries: list[Delivery], max_file_mb: float, advance
+) -> tuple[list[dict], list[str]]:
     """Read, check and land one table's deliveries, then work out its current rows and
     revisions, on a connection of its own."""
     problems: list[str] = []
@@ -213,15 +256,17 @@ def _load_table(con, table, source: Source, deliveries: list[Delivery], max_file
     try:
         read = read_deliveries(cursor, table, deliveries, max_file_mb, problems, advance)
         if problems:
-            return [], problems     # the build fails; reading on has named every unreadable file
+            return [], problems  # the build fails; reading on has named every unreadable file
         try:
             loads = check_and_land(cursor, table, source, read)
             build_staging(cursor, table)
             record_revisions(cursor, table)
             return loads, []
         except duckdb.Error as error:
-            return [], [f"{table.name}: the files {', '.join(d.path.name for d, _ in read)} "
-                        f"could not be checked: {error}"]
+            return [], [
+                f"{table.name}: the files {', '.join(d.path.name for d, _ in read)} "
+                f"could not be checked: {error}"
+            ]
     finally:
         cursor.close()
 
@@ -257,15 +302,18 @@ def _top_reasons(con) -> dict[str, list[tuple[str, int]]]:
 
 def _write_build_info(con, inbox: Path, report: BuildReport, received_by: dt.datetime | None) -> None:
     con.execute("CREATE TABLE build_info (key VARCHAR, value VARCHAR)")
-    con.executemany("INSERT INTO build_info VALUES (?, ?)", [
-        ("built_at", dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
-        ("inbox", str(Path(inbox).resolve())),
-        ("demo_data", "true" if report.demo else "false"),
-        ("unrecognised_files", json.dumps(report.unrecognised)),
-        ("duplicate_files", json.dumps(report.duplicates)),
-        ("duckdb_version", duckdb.__version__),
-        ("received_by", "" if received_by is None else received_by.isoformat()),
-    ])
+    con.executemany(
+        "INSERT INTO build_info VALUES (?, ?)",
+        [
+            ("built_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            ("inbox", str(Path(inbox).resolve())),
+            ("demo_data", "true" if report.demo else "false"),
+            ("unrecognised_files", json.dumps(report.unrecognised)),
+            ("duplicate_files", json.dumps(report.duplicates)),
+            ("duckdb_version", duckdb.__version__),
+            ("received_by", "" if received_by is None else received_by.isoformat()),
+        ],
+    )
 
 
 def _check_invariant(con) -> None:
@@ -278,10 +326,15 @@ def _check_invariant(con) -> None:
         WHERE l.rows_read <> l.rows_landed + COALESCE(r.rejected_rows, 0)""").fetchall()
     if broken:
         raise BuildFailed(f"row accounting failed (rows read <> landed + rejected): {broken}")
-    for table_name, in con.execute("SELECT DISTINCT table_name FROM load_log").fetchall():
-        per_load = con.execute(f"SELECT _load_id, count(*) FROM {q('raw_' + table_name)} GROUP BY 1").fetchall()
-        logged = dict(con.execute("SELECT load_id, rows_landed FROM load_log WHERE table_name = ?",
-                                  [table_name]).fetchall())
+    for (table_name,) in con.execute("SELECT DISTINCT table_name FROM load_log").fetchall():
+        per_load = con.execute(
+            f"SELECT _load_id, count(*) FROM {q('raw_' + table_name)} GROUP BY 1"
+        ).fetchall()
+        logged = dict(
+            con.execute(
+                "SELECT load_id, rows_landed FROM load_log WHERE table_name = ?", [table_name]
+            ).fetchall()
+        )
         for load_id, count in per_load:
             if logged.get(load_id) != count:
                 raise BuildFailed(f"row accounting failed for {table_name} load {load_id}")

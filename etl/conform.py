@@ -4,6 +4,7 @@ Wards are matched on the ONS code anywhere in the text ('W05001713 Acrefair Nort
 English name, the Welsh name or a known alias (data/reference/ward_aliases.csv), ignoring case,
 spaces, hyphens and '&'. A label that could mean two wards is refused rather than guessed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -38,7 +39,12 @@ def ward_lookup_rows(reference_dir: Path = REFERENCE_DIR) -> list[tuple[str, str
 def install(con: duckdb.DuckDBPyConnection, reference_dir: Path = REFERENCE_DIR) -> None:
     """Create the conforming macros and the ward_lookup table in a warehouse connection."""
     con.execute(MACROS_SQL.read_text(encoding="utf-8"))
-    con.execute("CREATE OR REPLACE TABLE ward_lookup (label_key VARCHAR PRIMARY KEY, ward_code VARCHAR NOT NULL)")
+    con.execute(
+        "CREATE OR REPLACE TABLE ward_lookup (label_key VARCHAR PRIMARY KEY, ward_code VARCHAR NOT NULL)"
+    )
     labels, codes = zip(*ward_lookup_rows(reference_dir))
     # One statement, not one per row: unnest() zips the two lists.
-    con.execute("INSERT INTO ward_lookup SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])", [list(labels), list(codes)])
+    con.execute(
+        "INSERT INTO ward_lookup SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[])",
+        [list(labels), list(codes)],
+    )

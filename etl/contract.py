@@ -4,6 +4,7 @@ A contract is data: what a partner sends and how to read it. This module only pa
 the contract itself (a typo in a contract is a developer error, raised as ContractError); the
 checks on partner rows are compiled from it in etl/validate.py.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,18 @@ import yaml
 CONTRACTS_DIR = Path(__file__).resolve().parent / "contracts"
 
 VALUE_TYPES = {
-    "text", "count", "number", "money", "date", "month", "quarter",
-    "financial_year", "academic_year", "school_term", "ward", "category",
+    "text",
+    "count",
+    "number",
+    "money",
+    "date",
+    "month",
+    "quarter",
+    "financial_year",
+    "academic_year",
+    "school_term",
+    "ward",
+    "category",
 }
 FORMATS = {"csv", "xlsx", "statxplore_csv"}
 SUPERSEDE_MODES = {"full_refresh", "by_period"}
@@ -41,8 +52,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Rule:
-    check: str      # SQL boolean over the conformed row; NULL counts as passing
-    column: str     # the column blamed in the reject
+    check: str  # SQL boolean over the conformed row; NULL counts as passing
+    column: str  # the column blamed in the reject
     message: str
 
 
@@ -68,8 +79,8 @@ class Table:
     period_grain: str | None = None
     rules: tuple[Rule, ...] = ()
     statxplore: StatXplore | None = None
-    due_days_after_period_end: int | None = None   # overrides the source's, when a table comes later
-    cadence: str | None = None                      # overrides the source's (an annual table in a quarterly source)
+    due_days_after_period_end: int | None = None  # overrides the source's, when a table comes later
+    cadence: str | None = None  # overrides the source's (an annual table in a quarterly source)
 
     def column(self, name: str) -> Column:
         for column in self.columns:
@@ -98,8 +109,10 @@ def _column(raw: dict, where: str) -> Column:
         raise ContractError(f"{where}: column {raw['name']!r} has unknown type {raw['type']!r}")
     if raw["type"] == "category" and not raw.get("allowed"):
         raise ContractError(f"{where}: category column {raw['name']!r} needs 'allowed'")
-    allowed = {str(code): tuple(str(label) for label in labels)
-               for code, labels in (raw.get("allowed") or {}).items()}
+    allowed = {
+        str(code): tuple(str(label) for label in labels)
+        for code, labels in (raw.get("allowed") or {}).items()
+    }
     return Column(
         name=raw["name"],
         headers=tuple(raw["header"]),
@@ -179,8 +192,7 @@ def load_source(path: Path) -> Source:
         if required not in raw:
             raise ContractError(f"{where}: missing {required!r}")
     column_sets = raw.get("column_sets") or {}
-    tables = tuple(_table(name, t, raw["source"], column_sets, where)
-                   for name, t in raw["tables"].items())
+    tables = tuple(_table(name, t, raw["source"], column_sets, where) for name, t in raw["tables"].items())
     return Source(
         id=raw["source"],
         partner_en=raw["partner"]["en"],

@@ -11,6 +11,7 @@ copied in: workbooks, Stat-Xplore exports, CSV files in another encoding, and CS
 malformed line (too many or too few cells), which the standard library re-reads so the partner
 is told exact row numbers. The two paths give the same cells; tests/test_etl_incoming.py checks it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,7 +30,8 @@ HEAD_BYTES = 65536
 @dataclass
 class FileCells:
     """What reading one delivery found, beyond the cells themselves."""
-    rows: int                                   # records put into _incoming
+
+    rows: int  # records put into _incoming
     encoding: str
     headers_found: list[str] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
@@ -38,7 +40,9 @@ class FileCells:
 
 def create_incoming(con, table: Table) -> None:
     columns = ", ".join(f"{q(c.name)} VARCHAR" for c in table.columns)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {INCOMING} ({columns}, _load INTEGER, _row BIGINT, _record BIGINT)")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {INCOMING} ({columns}, _load INTEGER, _row BIGINT, _record BIGINT)"
+    )
 
 
 def read_into_incoming(con, load: int, path: Path, table: Table, max_file_mb: float) -> FileCells:
@@ -56,8 +60,9 @@ def read_into_incoming(con, load: int, path: Path, table: Table, max_file_mb: fl
         con.execute(f"INSERT INTO {INCOMING} SELECT {names}, {int(load)}, _row, _record FROM _arrow_cells")
     finally:
         con.unregister("_arrow_cells")
-    return FileCells(cells.cells.num_rows, cells.encoding, cells.headers_found, cells.ignored_headers,
-                     cells.ragged_rows)
+    return FileCells(
+        cells.cells.num_rows, cells.encoding, cells.headers_found, cells.ignored_headers, cells.ragged_rows
+    )
 
 
 def _land_csv_fast(con, load: int, path: Path, table: Table, max_file_mb: float) -> FileCells | None:
@@ -69,13 +74,13 @@ def _land_csv_fast(con, load: int, path: Path, table: Table, max_file_mb: float)
     with open(path, "rb") as f:
         head = f.read(HEAD_BYTES)
     if b"\x00" in head or not head.strip(b" \t\r\n" + UTF8_BOM):
-        return None                 # binary or empty: the careful reader says which
+        return None  # binary or empty: the careful reader says which
     encoding = "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8"
     end = head.find(b"\n")
     if end < 0:
         return None
     try:
-        header_line = head[len(UTF8_BOM) if encoding == "utf-8-sig" else 0:end].decode("utf-8").rstrip("\r")
+        header_line = head[len(UTF8_BOM) if encoding == "utf-8-sig" else 0 : end].decode("utf-8").rstrip("\r")
     except UnicodeDecodeError:
         return None
     headers = csv_headers(path, header_line)
@@ -85,12 +90,16 @@ def _land_csv_fast(con, load: int, path: Path, table: Table, max_file_mb: float)
     # The layout is given, not sniffed. In strict mode a line DuckDB cannot read as the layout
     # says (a wrong number of cells, bytes that are not UTF-8, a stray quote) fails the statement,
     # which inserts nothing; the file then goes to the careful reader, which names the line.
-    read = (f"read_csv({lit(str(path))}, columns = {columns}, header = false, skip = 1, delim = ',', "
-            "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, encoding = 'utf-8')")
+    read = (
+        f"read_csv({lit(str(path))}, columns = {columns}, header = false, skip = 1, delim = ',', "
+        "quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, encoding = 'utf-8')"
+    )
     # row_number() over the reader's output runs as a streaming window, in file order.
     try:
-        rows = con.execute(f"INSERT INTO {INCOMING} SELECT {cells}, {int(load)}, row_number() OVER () + 1, "
-                           f"row_number() OVER () - 1 FROM {read}").fetchall()[0][0]
+        rows = con.execute(
+            f"INSERT INTO {INCOMING} SELECT {cells}, {int(load)}, row_number() OVER () + 1, "
+            f"row_number() OVER () - 1 FROM {read}"
+        ).fetchall()[0][0]
     except duckdb.Error:
         return None
     return FileCells(rows, encoding, headers, ignored)

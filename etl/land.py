@@ -6,6 +6,7 @@ runs once per distinct value across all of them. Per delivery, the row accountin
 rows read = rows landed (raw_<table>) + rows rejected (rejects), and build.py checks it again
 against the tables.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,17 @@ from pathlib import Path
 from etl.contract import Source, Table
 from etl.incoming import INCOMING, FileCells, create_incoming, read_into_incoming
 from etl.periods import period_end
-from etl.validate import (BY_DISTINCT_VALUE, checked_sql, conform_column_sql, dups_sql, landed_select,
-                          lit, period_expr, problems_sql, q)
+from etl.validate import (
+    BY_DISTINCT_VALUE,
+    checked_sql,
+    conform_column_sql,
+    dups_sql,
+    landed_select,
+    lit,
+    period_expr,
+    problems_sql,
+    q,
+)
 
 
 @dataclass(frozen=True)
@@ -33,8 +43,14 @@ class Delivery:
         return self.sha256[:12]
 
 
-def read_deliveries(con, table: Table, deliveries: list[Delivery], max_file_mb: float,
-                    problems: list[str], advance=lambda: None) -> list[tuple[Delivery, FileCells]]:
+def read_deliveries(
+    con,
+    table: Table,
+    deliveries: list[Delivery],
+    max_file_mb: float,
+    problems: list[str],
+    advance=lambda: None,
+) -> list[tuple[Delivery, FileCells]]:
     """Read every delivery of the table into _incoming; unreadable files go to `problems`."""
     from etl.readers import FileProblem
 
@@ -65,45 +81,73 @@ def check_and_land(con, table: Table, source: Source, read: list[tuple[Delivery,
     if dups:
         not_a_dup = "AND NOT EXISTS (SELECT 1 FROM _dups d WHERE d._load = c._load AND d._record = c._record)"
     # Provenance is constant per delivery: looked up by _load in lists bound once per table.
-    con.execute(f"""
-        INSERT INTO {q('raw_' + table.name)}
+    con.execute(
+        f"""
+        INSERT INTO {q("raw_" + table.name)}
         SELECT {landed_select(table)}, (?::VARCHAR[])[_load + 1], (?::VARCHAR[])[_load + 1],
                (?::VARCHAR[])[_load + 1], _row, (?::TIMESTAMP[])[_load + 1]
         FROM _checked c WHERE _clean {not_a_dup}""",
-                [load_ids, files, [d.sha256 for d, _ in read], [d.received for d, _ in read]])
+        [load_ids, files, [d.sha256 for d, _ in read], [d.received for d, _ in read]],
+    )
     _record_rejects(con, table, files, load_ids, read, dups)
     return _load_entries(con, table, source, read, dups)
 
 
-def _record_rejects(con, table: Table, files: list[str], load_ids: list[str],
-                    read: list[tuple[Delivery, FileCells]], dups: dict[int, int]) -> None:
+def _record_rejects(
+    con,
+    table: Table,
+    files: list[str],
+    load_ids: list[str],
+    read: list[tuple[Delivery, FileCells]],
+    dups: dict[int, int],
+) -> None:
     con.execute("CREATE OR REPLACE TEMP TABLE _bad AS SELECT * FROM _checked WHERE NOT _clean")
     head = [table.source, table.name, files, load_ids]
-    con.execute(f"""
+    con.execute(
+        f"""
         INSERT INTO rejects
         SELECT ?, ?, (?::VARCHAR[])[_load + 1], (?::VARCHAR[])[_load + 1], _row, _record, column_name, value, reason
-        FROM ({problems_sql(table, '_bad', INCOMING)}) ORDER BY _load, _record""", head)
+        FROM ({problems_sql(table, "_bad", INCOMING)}) ORDER BY _load, _record""",
+        head,
+    )
     if dups:
-        con.execute(f"""
+        con.execute(
+            f"""
             INSERT INTO rejects
             SELECT ?, ?, (?::VARCHAR[])[_load + 1], (?::VARCHAR[])[_load + 1], _row, _record, {lit(table.key[0])},
                    value, {lit(f"duplicate key: the same {', '.join(table.key)} as row ")} || _first_row
-            FROM _dups ORDER BY _load, _record""", head)
+            FROM _dups ORDER BY _load, _record""",
+            head,
+        )
     for load, (_, cells) in enumerate(read):
         for i, (row_number, text) in enumerate(cells.ragged_rows):
             # Malformed lines never reached the checks; they get records numbered after the rest.
-            con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
-                        [table.source, table.name, files[load], load_ids[load], row_number, cells.rows + i, text,
-                         f"wrong number of cells (expected {len(cells.headers_found)})"])
+            con.execute(
+                "INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+                [
+                    table.source,
+                    table.name,
+                    files[load],
+                    load_ids[load],
+                    row_number,
+                    cells.rows + i,
+                    text,
+                    f"wrong number of cells (expected {len(cells.headers_found)})",
+                ],
+            )
 
 
-def _load_entries(con, table: Table, source: Source, read: list[tuple[Delivery, FileCells]],
-                  dups: dict[int, int]) -> list[dict]:
+def _load_entries(
+    con, table: Table, source: Source, read: list[tuple[Delivery, FileCells]], dups: dict[int, int]
+) -> list[dict]:
     period = period_expr(table) if table.supersede == "by_period" else "NULL"
-    counts = {load: (n, clean, first, last) for load, n, clean, first, last in con.execute(f"""
+    counts = {
+        load: (n, clean, first, last)
+        for load, n, clean, first, last in con.execute(f"""
         SELECT _load, count(*), count(*) FILTER (_clean),
                CAST(min({period}) FILTER (_clean) AS VARCHAR), CAST(max({period}) FILTER (_clean) AS VARCHAR)
-        FROM _checked GROUP BY _load""").fetchall()}
+        FROM _checked GROUP BY _load""").fetchall()
+    }
     entries = []
     for load, (delivery, cells) in enumerate(read):
         n, clean, first, last = counts.get(load, (0, 0, None, None))
@@ -113,12 +157,23 @@ def _load_entries(con, table: Table, source: Source, read: list[tuple[Delivery, 
         if last is not None:
             due_days = table.due_days_after_period_end or source.due_days_after_period_end
             due = period_end(last) + dt.timedelta(days=due_days)
-        entries.append({
-            "load_id": delivery.load_id, "source": table.source, "table_name": table.name,
-            "file": delivery.path.name, "sha256": delivery.sha256, "received": delivery.received,
-            "encoding": cells.encoding, "rows_read": rows_read, "rows_landed": landed,
-            "rows_rejected": rows_read - landed, "ignored_columns": json.dumps(cells.ignored_headers),
-            "first_period": first, "last_period": last, "due_date": due,
-            "late": None if due is None else delivery.received.date() > due,
-        })
+        entries.append(
+            {
+                "load_id": delivery.load_id,
+                "source": table.source,
+                "table_name": table.name,
+                "file": delivery.path.name,
+                "sha256": delivery.sha256,
+                "received": delivery.received,
+                "encoding": cells.encoding,
+                "rows_read": rows_read,
+                "rows_landed": landed,
+                "rows_rejected": rows_read - landed,
+                "ignored_columns": json.dumps(cells.ignored_headers),
+                "first_period": first,
+                "last_period": last,
+                "due_date": due,
+                "late": None if due is None else delivery.received.date() > due,
+            }
+        )
     return entries

@@ -1,4 +1,5 @@
 """Default locations, overridable by environment variables (for deployments and tests)."""
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ Financial years run April to March ('2024-25'); quarters are of the financial ye
 terms are Autumn (Sep-Dec), Spring (Jan-Apr) and Summer (Apr-Jul) of an academic year
 ('2024/25 Autumn'). Months are stored as the first day of the month.
 """
+
 from __future__ import annotations
 
 import calendar

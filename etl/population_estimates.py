@@ -16,6 +16,7 @@ Method, in plain words:
 
 Run: python -m etl.population_estimates  (rewrites the CSV; deterministic)
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,15 @@ REFERENCE = Path(__file__).resolve().parent.parent / "data" / "reference"
 
 # Wrexham children aged 0-17 by mid-year (estimate, shaped on ONS mid-year estimates).
 BOROUGH_CHILDREN = {
-    2018: 27420, 2019: 27460, 2020: 27480, 2021: 27390, 2022: 27280,
-    2023: 27150, 2024: 27010, 2025: 26890, 2026: 26780,
+    2018: 27420,
+    2019: 27460,
+    2020: 27480,
+    2021: 27390,
+    2022: 27280,
+    2023: 27150,
+    2024: 27010,
+    2025: 26890,
+    2026: 26780,
 }
 # Share of 0-17s in each age band (single-year ages 0-4, 5-9, 10-15, 16-17 are 5, 5, 6 and 2
 # years wide; the youngest band is shrinking slightly as births fall).

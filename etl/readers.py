@@ -10,6 +10,7 @@ A file that cannot be read at all (empty, binary, wrong delimiter, a required co
 no such sheet, over the size limit) raises FileProblem with a message that names the file and
 says what was expected.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,7 +36,7 @@ class FileProblem(Exception):
 
 @dataclass
 class RawTable:
-    cells: pa.Table   # contract column names (strings) + "_row" (as a person sees it) + "_record" (unique)
+    cells: pa.Table  # contract column names (strings) + "_row" (as a person sees it) + "_record" (unique)
     encoding: str = "utf-8"
     headers_found: list[str] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
@@ -56,11 +57,16 @@ def map_headers(file_label: str, headers: list[str], table: Table) -> tuple[dict
         if found is not None:
             positions[column.name] = found
         elif column.required:
-            also = f" (also accepted: {', '.join(repr(h) for h in column.headers[1:])})" if len(column.headers) > 1 else ""
+            also = (
+                f" (also accepted: {', '.join(repr(h) for h in column.headers[1:])})"
+                if len(column.headers) > 1
+                else ""
+            )
             shown = ", ".join(repr(h) for h in headers if h) or "none"
             raise FileProblem(
                 f"{file_label}: required column {column.headers[0]!r}{also} is missing; "
-                f"the file's columns are: {shown}")
+                f"the file's columns are: {shown}"
+            )
     used = set(positions.values())
     ignored = [h for i, h in enumerate(headers) if i not in used and h]
     return positions, ignored
@@ -69,8 +75,10 @@ def map_headers(file_label: str, headers: list[str], table: Table) -> tuple[dict
 def check_size(path: Path, max_file_mb: float) -> None:
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > max_file_mb:
-        raise FileProblem(f"{path.name}: the file is {size_mb:,.0f} MB, over the {max_file_mb:,.0f} MB limit "
-                          "(raise --max-file-mb if this is expected)")
+        raise FileProblem(
+            f"{path.name}: the file is {size_mb:,.0f} MB, over the {max_file_mb:,.0f} MB limit "
+            "(raise --max-file-mb if this is expected)"
+        )
 
 
 def _check_bytes(path: Path, data: bytes) -> None:
@@ -84,17 +92,18 @@ def _decode(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[str, s
     """The whole file as text and the encoding it was read with."""
     _check_bytes(path, data)
     if data.startswith(UTF8_BOM):
-        return data[len(UTF8_BOM):].decode("utf-8", errors="strict"), "utf-8-sig"
+        return data[len(UTF8_BOM) :].decode("utf-8", errors="strict"), "utf-8-sig"
     first_error = None
     for encoding in encodings:
         try:
             return data.decode(encoding, errors="strict"), encoding
         except UnicodeDecodeError as error:
             first_error = first_error or error
-    bad = data[first_error.start:first_error.start + 1].hex()
+    bad = data[first_error.start : first_error.start + 1].hex()
     raise FileProblem(
         f"{path.name}: the text is not in an accepted encoding ({', '.join(encodings)}): "
-        f"byte 0x{bad} at position {first_error.start} cannot be read; send UTF-8")
+        f"byte 0x{bad} at position {first_error.start} cannot be read; send UTF-8"
+    )
 
 
 def _utf8_bytes(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[bytes, str]:
@@ -105,11 +114,11 @@ def _utf8_bytes(path: Path, data: bytes, encodings: tuple[str, ...]) -> tuple[by
     """
     _check_bytes(path, data)
     if data.startswith(UTF8_BOM):
-        body, encoding = memoryview(data)[len(UTF8_BOM):], "utf-8-sig"
+        body, encoding = memoryview(data)[len(UTF8_BOM) :], "utf-8-sig"
     else:
         body, encoding = memoryview(data), "utf-8"
     try:
-        str(body, "utf-8")      # validates; Arrow would otherwise fail mid-file with a vaguer message
+        str(body, "utf-8")  # validates; Arrow would otherwise fail mid-file with a vaguer message
         return body, encoding
     except UnicodeDecodeError:
         if encoding == "utf-8-sig":
@@ -142,7 +151,9 @@ def _table_from_rows(names: list[str], rows: list[list], row_numbers: list[int])
     return pa.table(columns)
 
 
-def _select(file_label: str, cells: pa.Table, headers: list[str], table: Table, row_numbers) -> tuple[pa.Table, list[str]]:
+def _select(
+    file_label: str, cells: pa.Table, headers: list[str], table: Table, row_numbers
+) -> tuple[pa.Table, list[str]]:
     """Keep and rename the contract's columns; absent optional columns become all-NULL."""
     positions, ignored = map_headers(file_label, headers, table)
     arrays, names = [], []
@@ -163,7 +174,7 @@ def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB)
     check_size(path, max_file_mb)
     utf8, encoding = _utf8_bytes(path, path.read_bytes(), table.encodings)
     end_of_header = bytes(utf8[:65536]).find(b"\n")
-    header_line = bytes(utf8[:end_of_header if end_of_header >= 0 else 65536]).decode("utf-8").rstrip("\r")
+    header_line = bytes(utf8[: end_of_header if end_of_header >= 0 else 65536]).decode("utf-8").rstrip("\r")
     headers = csv_headers(path, header_line)
     # Arrow's multi-threaded reader (etl/incoming.py reads plain UTF-8 files with DuckDB's
     # before this). Malformed lines (too many or too few cells) come back without a reliable row
@@ -175,14 +186,20 @@ def read_csv(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB)
         cells = pacsv.read_csv(
             pa.py_buffer(utf8),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True,
-                                              invalid_row_handler=lambda row: ragged.append(row.text) or "skip"),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True, null_values=[""],
-                                                 quoted_strings_can_be_null=True),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=True, invalid_row_handler=lambda row: ragged.append(row.text) or "skip"
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
         )
     except pa.ArrowInvalid as error:
-        raise FileProblem(f"{path.name}: the file cannot be read as CSV: {str(error).splitlines()[0]}") from None
+        raise FileProblem(
+            f"{path.name}: the file cannot be read as CSV: {str(error).splitlines()[0]}"
+        ) from None
     if ragged:
         return _read_csv_slow(path, bytes(utf8).decode("utf-8"), encoding, headers, table)
     row_numbers = pa.array(range(2, cells.num_rows + 2), type=pa.int64())
@@ -196,7 +213,7 @@ def _read_csv_slow(path: Path, text: str, encoding: str, headers: list[str], tab
     rows, numbers, ragged = [], [], []
     row_number = 1
     for record in reader:
-        if not record:          # an empty line is not a record
+        if not record:  # an empty line is not a record
             continue
         row_number += 1
         if len(record) != len(headers):
@@ -240,13 +257,21 @@ def _sheet_formulas(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
     """
     import xml.etree.ElementTree as ET
 
-    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-          "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    }
     with zipfile.ZipFile(path) as archive:
         book = ET.fromstring(archive.read("xl/workbook.xml"))
         rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-        rid = next((s.get(f"{{{ns['r']}}}id") for s in book.iter(f"{{{ns['m']}}}sheet")
-                    if s.get("name") == sheet_name), None)
+        rid = next(
+            (
+                s.get(f"{{{ns['r']}}}id")
+                for s in book.iter(f"{{{ns['m']}}}sheet")
+                if s.get("name") == sheet_name
+            ),
+            None,
+        )
         target = next((r.get("Target") for r in rels if r.get("Id") == rid), None)
         if target is None:
             return {}
@@ -259,7 +284,9 @@ def _sheet_formulas(path: Path, sheet_name: str) -> dict[tuple[int, int], str]:
         inner = cell.group(3) or ""
         found = re.search(r"<f\b[^>]*?(?:/>|>(.*?)</f>)", inner, re.DOTALL)
         if found:
-            formulas[(int(cell.group(2)), _column_index(cell.group(1)))] = "=" + (found.group(1) or "(shared formula)")
+            formulas[(int(cell.group(2)), _column_index(cell.group(1)))] = "=" + (
+                found.group(1) or "(shared formula)"
+            )
     return formulas
 
 
@@ -275,32 +302,33 @@ def read_xlsx(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_FILE_MB
     except Exception as error:  # the reader raises several types for broken workbooks
         raise FileProblem(f"{path.name}: the workbook cannot be opened: {error}") from None
     if table.sheet not in names:
-        raise FileProblem(f"{path.name}: the workbook has no sheet {table.sheet!r} "
-                          f"(its sheets are: {', '.join(names)})")
+        raise FileProblem(
+            f"{path.name}: the workbook has no sheet {table.sheet!r} (its sheets are: {', '.join(names)})"
+        )
     try:
         grid = workbook.get_sheet_by_name(table.sheet).to_python(skip_empty_area=False)
         formulas = _sheet_formulas(path, table.sheet)
     except Exception as error:
         raise FileProblem(f"{path.name}: sheet {table.sheet!r} cannot be read: {error}") from None
     headers, rows, numbers = None, [], []
-    for number, values in enumerate(grid, start=1):     # Excel's row numbers
+    for number, values in enumerate(grid, start=1):  # Excel's row numbers
         cells = [_cell_text(v) for v in values]
         for (row, column), formula in formulas.items():
             if row == number and column < len(cells):
                 cells[column] = formula
         if not any(c is not None for c in cells):
-            continue        # an empty worksheet row is not a record
+            continue  # an empty worksheet row is not a record
         if headers is None:
             headers = [c or "" for c in cells]
             continue
-        cells = (cells + [None] * len(headers))[:len(headers)]
+        cells = (cells + [None] * len(headers))[: len(headers)]
         rows.append(cells)
         numbers.append(number)
     if headers is None:
         raise FileProblem(f"{path.name}: sheet {table.sheet!r} is empty")
     while headers and not headers[-1]:
         headers.pop()
-    rows = [r[:len(headers)] for r in rows]
+    rows = [r[: len(headers)] for r in rows]
     names = [f"c{i}" for i in range(len(headers))]
     cells = _table_from_rows(names, rows, numbers)
     label = f"{path.name} (sheet {table.sheet!r})"
@@ -318,31 +346,39 @@ def read_statxplore(path: Path, table: Table, max_file_mb: float = DEFAULT_MAX_F
     text, encoding = _decode(path, path.read_bytes(), table.encodings)
     sx = table.statxplore
     lines = list(csv.reader(io.StringIO(text)))
-    start = next((i for i, line in enumerate(lines)
-                  if line and _norm_header(line[0]) == _norm_header(sx.row_field)), None)
+    start = next(
+        (i for i, line in enumerate(lines) if line and _norm_header(line[0]) == _norm_header(sx.row_field)),
+        None,
+    )
     if start is None:
-        raise FileProblem(f"{path.name}: no table found: expected a header row starting with {sx.row_field!r}")
+        raise FileProblem(
+            f"{path.name}: no table found: expected a header row starting with {sx.row_field!r}"
+        )
     column_labels = [c.strip() for c in lines[start][1:]]
     while column_labels and not column_labels[-1]:
         column_labels.pop()
     if not column_labels:
         raise FileProblem(f"{path.name}: the table starting at line {start + 1} has no value columns")
-    row_field = next(c.name for c in table.columns
-                     if _norm_header(sx.row_field) in [_norm_header(h) for h in c.headers])
+    row_field = next(
+        c.name for c in table.columns if _norm_header(sx.row_field) in [_norm_header(h) for h in c.headers]
+    )
     column_field, value_column = sx.column_field, sx.value_column
     rows, numbers = [], []
-    for offset, line in enumerate(lines[start + 1:], start=start + 2):
+    for offset, line in enumerate(lines[start + 1 :], start=start + 2):
         if not any(cell.strip() for cell in line):
-            break               # the table ends at the first blank line; footnotes follow
+            break  # the table ends at the first blank line; footnotes follow
         label = line[0].strip() or None
         for i, column_label in enumerate(column_labels, start=1):
             value = line[i].strip() if i < len(line) else ""
             rows.append({row_field: label, column_field: column_label, value_column: value or None})
             numbers.append(offset)
-    cells = pa.table({name: pa.array([r.get(name) for r in rows], type=pa.string())
-                      for name in [c.name for c in table.columns]}
-                     | {"_row": pa.array(numbers, type=pa.int64()),
-                        "_record": pa.array(range(len(rows)), type=pa.int64())})
+    cells = pa.table(
+        {
+            name: pa.array([r.get(name) for r in rows], type=pa.string())
+            for name in [c.name for c in table.columns]
+        }
+        | {"_row": pa.array(numbers, type=pa.int64()), "_record": pa.array(range(len(rows)), type=pa.int64())}
+    )
     return RawTable(cells, encoding, [sx.row_field] + column_labels, [])
 
 

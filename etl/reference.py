@@ -3,6 +3,7 @@
 The files are facts and labelled estimates kept in the repository (see data/reference/README.md);
 they are loaded whole on every build so the warehouse always matches the repository.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,17 +12,42 @@ REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 
 # table name -> (file, explicit column types where sniffing could guess wrong)
 REFERENCE_TABLES = {
-    "ref_wards": ("wards.csv", {"ward_code": "VARCHAR", "name_en": "VARCHAR", "name_cy": "VARCHAR",
-                                "centroid_lon": "DOUBLE", "centroid_lat": "DOUBLE", "area_km2": "DOUBLE"}),
+    "ref_wards": (
+        "wards.csv",
+        {
+            "ward_code": "VARCHAR",
+            "name_en": "VARCHAR",
+            "name_cy": "VARCHAR",
+            "centroid_lon": "DOUBLE",
+            "centroid_lat": "DOUBLE",
+            "area_km2": "DOUBLE",
+        },
+    ),
     "ref_ward_deprivation": ("ward_deprivation.csv", {}),
-    "ref_child_population": ("child_population.csv", {"mid_year": "INTEGER", "ward_code": "VARCHAR",
-                                                      "age_band": "VARCHAR", "population": "BIGINT",
-                                                      "note": "VARCHAR"}),
-    "ref_wales_benchmarks": ("wales_benchmarks.csv", {"indicator_id": "VARCHAR", "area_code": "VARCHAR",
-                                                      "period": "VARCHAR", "numerator": "DOUBLE",
-                                                      "denominator": "DOUBLE", "value": "DOUBLE",
-                                                      "unit": "VARCHAR", "note_code": "VARCHAR",
-                                                      "source": "VARCHAR"}),
+    "ref_child_population": (
+        "child_population.csv",
+        {
+            "mid_year": "INTEGER",
+            "ward_code": "VARCHAR",
+            "age_band": "VARCHAR",
+            "population": "BIGINT",
+            "note": "VARCHAR",
+        },
+    ),
+    "ref_wales_benchmarks": (
+        "wales_benchmarks.csv",
+        {
+            "indicator_id": "VARCHAR",
+            "area_code": "VARCHAR",
+            "period": "VARCHAR",
+            "numerator": "DOUBLE",
+            "denominator": "DOUBLE",
+            "value": "DOUBLE",
+            "unit": "VARCHAR",
+            "note_code": "VARCHAR",
+            "source": "VARCHAR",
+        },
+    ),
     "ref_ward_aliases": ("ward_aliases.csv", {}),
 }
 

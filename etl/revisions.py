@@ -9,6 +9,7 @@ stored once (as dbt's staging models are views). Revisions compare each delivery
 superseded, key by key, for every consecutive pair in the history (a period corrected twice shows
 both changes).
 """
+
 from __future__ import annotations
 
 from etl.contract import Table
@@ -29,8 +30,9 @@ CREATE TABLE revisions (
 
 def compared_columns(table: Table) -> list[str]:
     """Columns whose change is a revision: the values, not how a ward happened to be spelt."""
-    return [name for name, _ in landed_columns(table)
-            if name not in table.key and not name.endswith("_as_sent")]
+    return [
+        name for name, _ in landed_columns(table) if name not in table.key and not name.endswith("_as_sent")
+    ]
 
 
 def _period_sql(table: Table, alias: str = "") -> str:
@@ -46,17 +48,23 @@ def build_staging(con, table: Table) -> None:
                dense_rank() OVER (PARTITION BY _period ORDER BY _received DESC, _file DESC)
         FROM (SELECT DISTINCT {_period_sql(table)} AS _period, _load_id, _received, _file FROM {raw_table})""")
     if table.supersede == "full_refresh":
-        current = [row[0] for row in con.execute(
-            "SELECT load_id FROM supersession WHERE table_name = ? AND rank = 1", [table.name]).fetchall()]
+        current = [
+            row[0]
+            for row in con.execute(
+                "SELECT load_id FROM supersession WHERE table_name = ? AND rank = 1", [table.name]
+            ).fetchall()
+        ]
         # The current extract's id is written into the view, so a reader's scan skips the
         # earlier extracts' row groups by their load id alone.
         keep = f"r._load_id = {lit(current[0])}" if current else "false"
-        con.execute(f"CREATE VIEW {q('stg_' + table.name)} AS "
-                    f"SELECT r.*, 'all' AS _period FROM {raw_table} r WHERE {keep}")
+        con.execute(
+            f"CREATE VIEW {q('stg_' + table.name)} AS "
+            f"SELECT r.*, 'all' AS _period FROM {raw_table} r WHERE {keep}"
+        )
     else:
         period = _period_sql(table, "r")
         con.execute(f"""
-            CREATE VIEW {q('stg_' + table.name)} AS
+            CREATE VIEW {q("stg_" + table.name)} AS
             SELECT r.*, {period} AS _period FROM {raw_table} r
             SEMI JOIN (SELECT period, load_id FROM supersession WHERE table_name = {lit(table.name)} AND rank = 1) c
               ON c.load_id = r._load_id AND c.period = {period}""")
@@ -69,12 +77,15 @@ def record_revisions(con, table: Table) -> None:
     only keys whose hashes differ between the pair (changed, added or removed) are compared
     column by column. A change hidden by a 64-bit hash collision is possible in principle
     (about 1 in 10^19 per changed record) and accepted for the speed."""
-    pairs = con.execute("""
+    pairs = con.execute(
+        """
         SELECT a.period, a.load_id, b.load_id FROM supersession a JOIN supersession b
           ON a.table_name = b.table_name AND a.period = b.period AND b.rank = a.rank + 1
-        WHERE a.table_name = ?""", [table.name]).fetchall()
+        WHERE a.table_name = ?""",
+        [table.name],
+    ).fetchall()
     if not pairs:
-        return                  # nothing was superseded, so nothing can have been revised
+        return  # nothing was superseded, so nothing can have been revised
     con.execute("CREATE OR REPLACE TEMP TABLE _pairs (_period VARCHAR, new_load VARCHAR, old_load VARCHAR)")
     con.executemany("INSERT INTO _pairs VALUES (?, ?, ?)", pairs)
     raw_table, period = q("raw_" + table.name), _period_sql(table, "r")
@@ -97,7 +108,8 @@ def record_revisions(con, table: Table) -> None:
     side = lambda s: ", ".join(f"{s}.{q(c)} AS {q(s + '__' + c)}" for c in keys + values)  # noqa: E731
     same_key = " AND ".join(f"n.{q(k)} IS NOT DISTINCT FROM o.{q(k)}" for k in keys)
     record_key = " || '|' || ".join(
-        f"'{k}=' || COALESCE(CAST(COALESCE({q('n__' + k)}, {q('o__' + k)}) AS VARCHAR), '')" for k in keys)
+        f"'{k}=' || COALESCE(CAST(COALESCE({q('n__' + k)}, {q('o__' + k)}) AS VARCHAR), '')" for k in keys
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _paired AS
         WITH rows AS (SELECT r.*, {period} AS _period FROM {raw_table} r
@@ -109,15 +121,18 @@ def record_revisions(con, table: Table) -> None:
               JOIN _pairs p ON r._period = p._period AND r._load_id = p.old_load)
         SELECT COALESCE(n._period, o._period) AS period,
                n._load_id AS new_load_id, o._load_id AS old_load_id,
-               n._file AS new_file, o._file AS old_file, {side('n')}, {side('o')}
+               n._file AS new_file, o._file AS old_file, {side("n")}, {side("o")}
         FROM n FULL OUTER JOIN o
           ON n._period = o._period AND n._other = o._load_id AND o._other = n._load_id AND {same_key}""")
     head = f"SELECT {lit(table.source)}, {lit(table.name)}, {record_key}, period"
     tail = "old_load_id, new_load_id, old_file, new_file FROM _paired"
-    parts = [f"""{head}, {lit(c)}, CAST({q('o__' + c)} AS VARCHAR), CAST({q('n__' + c)} AS VARCHAR),
+    parts = [
+        f"""{head}, {lit(c)}, CAST({q("o__" + c)} AS VARCHAR), CAST({q("n__" + c)} AS VARCHAR),
                  'changed', {tail}
                  WHERE new_load_id IS NOT NULL AND old_load_id IS NOT NULL
-                   AND {q('o__' + c)} IS DISTINCT FROM {q('n__' + c)}""" for c in values]
+                   AND {q("o__" + c)} IS DISTINCT FROM {q("n__" + c)}"""
+        for c in values
+    ]
     parts.append(f"{head}, NULL, NULL, NULL, 'removed', {tail} WHERE new_load_id IS NULL")
     if table.supersede == "by_period":
         # In a whole extract new records are expected; in a resubmitted period they are a change.

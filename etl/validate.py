@@ -11,14 +11,24 @@ Checks run in DuckDB rather than row by row in Python (or with a dataframe valid
 at all-Wales volumes (scale 22, a million rows a file) the whole ETL must stay within a small
 multiple of DuckDB's own CSV read.
 """
+
 from __future__ import annotations
 
 from etl.contract import Column, Table
 
 SQL_TYPES = {
-    "text": "VARCHAR", "count": "BIGINT", "number": "DOUBLE", "money": "DECIMAL(12, 2)",
-    "date": "DATE", "month": "DATE", "quarter": "VARCHAR", "financial_year": "VARCHAR",
-    "academic_year": "VARCHAR", "school_term": "VARCHAR", "ward": "VARCHAR", "category": "VARCHAR",
+    "text": "VARCHAR",
+    "count": "BIGINT",
+    "number": "DOUBLE",
+    "money": "DECIMAL(12, 2)",
+    "date": "DATE",
+    "month": "DATE",
+    "quarter": "VARCHAR",
+    "financial_year": "VARCHAR",
+    "academic_year": "VARCHAR",
+    "school_term": "VARCHAR",
+    "ward": "VARCHAR",
+    "category": "VARCHAR",
 }
 
 EXPECTED = {
@@ -51,8 +61,16 @@ def raw(column: Column) -> str:
 # Types whose conforming is costly (regular expressions, several date formats, look-ups) but
 # whose cells take few distinct values: they are conformed once per distinct value and joined
 # back, which keeps the checks close to the speed of reading the file.
-BY_DISTINCT_VALUE = {"date", "month", "quarter", "financial_year", "academic_year", "school_term",
-                     "ward", "category"}
+BY_DISTINCT_VALUE = {
+    "date",
+    "month",
+    "quarter",
+    "financial_year",
+    "academic_year",
+    "school_term",
+    "ward",
+    "category",
+}
 
 
 def conformed_expr(column: Column, ward_alias: str, r: str | None = None) -> str:
@@ -83,6 +101,7 @@ def conformed_expr(column: Column, ward_alias: str, r: str | None = None) -> str
 
 def _norm(text: str) -> str:
     from etl.conform import norm_label
+
     return norm_label(text)
 
 
@@ -100,11 +119,15 @@ def problem_expr(column: Column, value: str, r: str | None = None) -> str:
     t = column.type
     if t == "count":
         number = f"parse_number({r})"
-        parts += [f"WHEN {number} IS NULL THEN 'not a number'",
-                  f"WHEN {number} < 0 THEN 'negative count'",
-                  f"WHEN {number} <> floor({number}) THEN 'not a whole number'"]
+        parts += [
+            f"WHEN {number} IS NULL THEN 'not a number'",
+            f"WHEN {number} < 0 THEN 'negative count'",
+            f"WHEN {number} <> floor({number}) THEN 'not a whole number'",
+        ]
     elif t == "ward":
-        parts.append(f"WHEN {value} IS NULL THEN 'unknown ward (not a code, English or Welsh name of a Wrexham ward)'")
+        parts.append(
+            f"WHEN {value} IS NULL THEN 'unknown ward (not a code, English or Welsh name of a Wrexham ward)'"
+        )
     elif t == "category":
         labels = sorted({label for labels in column.allowed.values() for label in labels})
         shown = "; ".join(labels)
@@ -113,10 +136,14 @@ def problem_expr(column: Column, value: str, r: str | None = None) -> str:
         parts.append(f"WHEN {value} IS NULL THEN {lit('not ' + EXPECTED[t])}")
     if column.min is not None:
         bound = _bound(column, column.min)
-        parts.append(f"WHEN {value} < {bound} THEN {lit(f'before the earliest accepted ({column.min})' if _is_dateish(column) else f'below the minimum ({column.min})')}")
+        parts.append(
+            f"WHEN {value} < {bound} THEN {lit(f'before the earliest accepted ({column.min})' if _is_dateish(column) else f'below the minimum ({column.min})')}"
+        )
     if column.max is not None:
         bound = _bound(column, column.max)
-        parts.append(f"WHEN {value} > {bound} THEN {lit(f'after the latest accepted ({column.max})' if _is_dateish(column) else f'above the maximum ({column.max})')}")
+        parts.append(
+            f"WHEN {value} > {bound} THEN {lit(f'after the latest accepted ({column.max})' if _is_dateish(column) else f'above the maximum ({column.max})')}"
+        )
     return "CASE " + " ".join(parts) + " END"
 
 
@@ -151,11 +178,13 @@ def conform_column_sql(column: Column, incoming: str) -> str:
     totals = f"lower(trim({r})) IN ({', '.join(lit(t) for t in TOTALS_LABELS)})"
     # The value is worked out once, in the inner query, and the problem judged from it: the
     # conforming macros are costly to plan, so they are not written out twice.
-    return (f"CREATE OR REPLACE TEMP TABLE {q(conform_table(column))} AS "
-            f"SELECT raw, value, {problem_expr(column, 'value', 'raw')} AS problem, is_totals FROM ("
-            f"SELECT d.raw, CAST({value} AS {SQL_TYPES[column.type]}) AS value, "
-            f"COALESCE({totals}, false) AS is_totals "
-            f"FROM (SELECT DISTINCT {q(column.name)} AS raw FROM {incoming}) d {join})")
+    return (
+        f"CREATE OR REPLACE TEMP TABLE {q(conform_table(column))} AS "
+        f"SELECT raw, value, {problem_expr(column, 'value', 'raw')} AS problem, is_totals FROM ("
+        f"SELECT d.raw, CAST({value} AS {SQL_TYPES[column.type]}) AS value, "
+        f"COALESCE({totals}, false) AS is_totals "
+        f"FROM (SELECT DISTINCT {q(column.name)} AS raw FROM {incoming}) d {join})"
+    )
 
 
 def conform_table(column: Column) -> str:
@@ -173,7 +202,9 @@ def checked_sql(table: Table, incoming: str) -> str:
     for i, column in enumerate(table.columns):
         if column.type in BY_DISTINCT_VALUE:
             k = f"k{i}"
-            joins.append(f"LEFT JOIN {q(conform_table(column))} {k} ON {k}.raw IS NOT DISTINCT FROM {raw(column)}")
+            joins.append(
+                f"LEFT JOIN {q(conform_table(column))} {k} ON {k}.raw IS NOT DISTINCT FROM {raw(column)}"
+            )
             value, problem = f"{k}.value", f"{k}.problem"
             totals.append(f"{k}.is_totals")
         else:
@@ -186,8 +217,10 @@ def checked_sql(table: Table, incoming: str) -> str:
         if column.type == "ward":
             inner.append(f"{raw(column)} AS {q(column.name + '_as_sent')}")
         if column.small_count_marker:
-            inner.append(f"COALESCE(trim({raw(column)}) = {lit(column.small_count_marker)}, false) "
-                         f"AS {q(column.name + '_suppressed')}")
+            inner.append(
+                f"COALESCE(trim({raw(column)}) = {lit(column.small_count_marker)}, false) "
+                f"AS {q(column.name + '_suppressed')}"
+            )
         problems.append(f"{q('problem__' + column.name)} IS NULL")
     # The reader turns empty cells into NULL, so a blank row is one whose cells are all NULL.
     blank = " AND ".join(f"{raw(c)} IS NULL" for c in table.columns)
@@ -197,12 +230,12 @@ def checked_sql(table: Table, incoming: str) -> str:
     broken = [f"COALESCE(({rule.check}) IS FALSE, false) AS _rule{i}" for i, rule in enumerate(table.rules)]
     clean = problems + [f"NOT _rule{i}" for i in range(len(table.rules))]
     return f"""
-SELECT *, NOT _blank AND NOT _totals AND {' AND '.join(clean)} AS _clean
+SELECT *, NOT _blank AND NOT _totals AND {" AND ".join(clean)} AS _clean
 FROM (
-SELECT *{''.join(', ' + b for b in broken)}
+SELECT *{"".join(", " + b for b in broken)}
 FROM (
-    SELECT s._load, s._row, s._record, ({blank}) AS _blank, ({is_totals}) AS _totals, {', '.join(inner)}
-    FROM {incoming} s {' '.join(joins)}
+    SELECT s._load, s._row, s._record, ({blank}) AS _blank, ({is_totals}) AS _totals, {", ".join(inner)}
+    FROM {incoming} s {" ".join(joins)}
 ))"""
 
 
@@ -227,20 +260,26 @@ def problems_sql(table: Table, bad: str, incoming: str) -> str:
     `bad` holds the checked rows that are not clean (few); their raw text comes from `incoming`."""
     listed = []
     for column in table.columns:
-        listed.append(f"{{'column': {lit(column.name)}, 'reason': b.{q('problem__' + column.name)}, "
-                      f"'value': i.{q(column.name)}}}")
+        listed.append(
+            f"{{'column': {lit(column.name)}, 'reason': b.{q('problem__' + column.name)}, "
+            f"'value': i.{q(column.name)}}}"
+        )
     for i, rule in enumerate(table.rules):
-        listed.append(f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN b._rule{i} "
-                      f"THEN {lit(rule.message)} END, 'value': CAST(b.{q(rule.column)} AS VARCHAR)}}")
+        listed.append(
+            f"{{'column': {lit(rule.column)}, 'reason': CASE WHEN b._rule{i} "
+            f"THEN {lit(rule.message)} END, 'value': CAST(b.{q(rule.column)} AS VARCHAR)}}"
+        )
     blank = "[{'column': NULL, 'reason': 'blank row', 'value': NULL}]"
-    totals = ("[{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken "
-              "from the file)', 'value': NULL}]")
+    totals = (
+        "[{'column': NULL, 'reason': 'totals row (totals are worked out from the rows, not taken "
+        "from the file)', 'value': NULL}]"
+    )
     return f"""
 SELECT _load, _row, _record, p.column AS column_name, p.value, p.reason
 FROM (
     SELECT b._load, b._row, b._record,
            unnest(CASE WHEN b._blank THEN {blank} WHEN b._totals THEN {totals}
-                       ELSE list_filter([{', '.join(listed)}], lambda p: p.reason IS NOT NULL) END) AS p
+                       ELSE list_filter([{", ".join(listed)}], lambda p: p.reason IS NOT NULL) END) AS p
     FROM {bad} b JOIN {incoming} i ON i._load = b._load AND i._record = b._record
 )"""
 

@@ -6,6 +6,7 @@ either the old warehouse or the new one; a reader that already has the old file 
 (now unlinked) inode and is never broken. A build that fails or is killed leaves the live file
 exactly as it was; its half-built file is removed then, or at the start of the next build.
 """
+
 from __future__ import annotations
 
 import contextlib

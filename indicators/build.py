@@ -7,6 +7,7 @@
 4. values, intervals, comparisons, trends, SPC, targets, note codes (indicators/values.py);
 5. write the published file beside the live one, swap it in, keep a vintage (indicators/publish.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,6 +48,7 @@ def default_reporting_end(con) -> dt.date:
     if latest is None:
         raise PublishFailed("the warehouse holds no partner deliveries")
     from etl.periods import period_end, quarter_of
+
     day = latest.date()
     end = period_end(quarter_of(day))
     while end >= day:
@@ -56,8 +58,7 @@ def default_reporting_end(con) -> dt.date:
 
 def _source_coverage(con) -> dict[str, dt.date]:
     """The last day each partner source's deliveries cover (None when it sent nothing)."""
-    return {source: covered for source, covered in con.execute(
-        "SELECT source, max(covered_to) FROM sources GROUP BY source").fetchall()}
+    return dict(con.execute("SELECT source, max(covered_to) FROM sources GROUP BY source").fetchall())
 
 
 def _within_coverage(frame: pd.DataFrame, indicator, coverage: dict, reporting_end: dt.date) -> pd.DataFrame:
@@ -65,6 +66,7 @@ def _within_coverage(frame: pd.DataFrame, indicator, coverage: dict, reporting_e
     cannot say who was looked after at the end of September, and would say 'nobody'), or after
     the reporting date."""
     from indicators.periods import bounds
+
     ends = [coverage.get(source) for source in indicator.sources]
     if any(end is None for end in ends):
         missing = [s for s, e in zip(indicator.sources, ends) if e is None]
@@ -79,6 +81,7 @@ def _fill_gaps(rows: pd.DataFrame, framework: Framework, reporting_end: dt.date)
     and periods after a source's data stops, up to the reporting date (an overdue delivery)."""
     from indicators.periods import bounds
     from indicators.sql_periods import all_periods
+
     extra = []
     for indicator_id, group in rows.groupby("indicator_id"):
         frequency = framework.indicator(indicator_id).frequency
@@ -88,11 +91,20 @@ def _fill_gaps(rows: pd.DataFrame, framework: Framework, reporting_end: dt.date)
         ordered = all_periods(frequency)
         first = ordered.index(min(have, key=ordered.index))
         last = max(i for i, p in enumerate(ordered) if bounds(p, frequency)[1] <= reporting_end)
-        for period in ordered[first:last + 1]:
+        for period in ordered[first : last + 1]:
             if period not in have:
-                extra.append({"indicator_id": indicator_id, "period": period, "area_code": WREXHAM,
-                              "breakdown": "all", "breakdown_value": "all", "numerator": np.nan,
-                              "denominator": np.nan, "partner_suppressed": 0.0})
+                extra.append(
+                    {
+                        "indicator_id": indicator_id,
+                        "period": period,
+                        "area_code": WREXHAM,
+                        "breakdown": "all",
+                        "breakdown_value": "all",
+                        "numerator": np.nan,
+                        "denominator": np.nan,
+                        "partner_suppressed": 0.0,
+                    }
+                )
     return pd.concat([rows, pd.DataFrame(extra)], ignore_index=True) if extra else rows
 
 
@@ -100,8 +112,10 @@ def _wales_benchmarks(con, framework: Framework) -> pd.DataFrame:
     """Wales figures re-labelled with the period of the indicator they compare with."""
     from indicators.periods import matching_period
     from indicators.sql_periods import all_periods
-    raw = con.execute("SELECT indicator_id, period, value FROM ref_wales_benchmarks WHERE area_code = ?",
-                      [WALES]).df()
+
+    raw = con.execute(
+        "SELECT indicator_id, period, value FROM ref_wales_benchmarks WHERE area_code = ?", [WALES]
+    ).df()
     known = {ind.id: ind for ind in framework.indicators if ind.benchmark == "wales"}
     rows = []
     for indicator_id, period, value in raw.itertuples(index=False):
@@ -115,16 +129,22 @@ def _wales_benchmarks(con, framework: Framework) -> pd.DataFrame:
 
 def _load_ids(con, framework: Framework) -> dict[str, list[str]]:
     by_source = {}
-    for source, in con.execute("SELECT DISTINCT source FROM load_log").fetchall():
-        tables = [t for t, in con.execute("SELECT table_name FROM sources WHERE source = ?", [source]).fetchall()]
+    for (source,) in con.execute("SELECT DISTINCT source FROM load_log").fetchall():
+        tables = [
+            t for (t,) in con.execute("SELECT table_name FROM sources WHERE source = ?", [source]).fetchall()
+        ]
         ids = set()
         for table in tables:
-            ids |= {r for r, in con.execute(f'SELECT DISTINCT _load_id FROM "stg_{table}"').fetchall()}
+            ids |= {r for (r,) in con.execute(f'SELECT DISTINCT _load_id FROM "stg_{table}"').fetchall()}
         by_source[source] = sorted(ids)
-    return {ind.id: sorted({i for s in ind.sources for i in by_source.get(s, [])}) for ind in framework.indicators}
+    return {
+        ind.id: sorted({i for s in ind.sources for i in by_source.get(s, [])}) for ind in framework.indicators
+    }
 
 
-def _support_tables(con, framework: Framework, vintage: str, reporting_end, demo: bool) -> dict[str, pd.DataFrame]:
+def _support_tables(
+    con, framework: Framework, vintage: str, reporting_end, demo: bool
+) -> dict[str, pd.DataFrame]:
     """Ward facts, delivery status and load summary: safe to publish (no counts of children)."""
     ward = con.execute("""
         SELECT w.ward_code, w.name_en, w.name_cy, w.centroid_lon, w.centroid_lat, w.area_km2,
@@ -145,18 +165,33 @@ def _support_tables(con, framework: Framework, vintage: str, reporting_end, demo
         SELECT source, table_name, partner_en, partner_cy, cadence, deliveries, last_received,
                latest_period, next_period_end, next_due FROM sources ORDER BY source, table_name""").df()
     info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
-    vintage_table = pd.DataFrame([{
-        "vintage": vintage, "reporting_end": reporting_end,
-        "published_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
-        "warehouse_built_at": info.get("built_at"), "demo_data": demo,
-    }])
-    benchmark_source = con.execute("SELECT indicator_id, period, value, unit, note_code, source FROM ref_wales_benchmarks").df()
-    return {"ward": ward, "load_summary": load_summary, "reject_reasons": reject_reasons,
-            "source_status": source_status, "vintage": vintage_table, "benchmark_source": benchmark_source}
+    vintage_table = pd.DataFrame(
+        [
+            {
+                "vintage": vintage,
+                "reporting_end": reporting_end,
+                "published_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+                "warehouse_built_at": info.get("built_at"),
+                "demo_data": demo,
+            }
+        ]
+    )
+    benchmark_source = con.execute(
+        "SELECT indicator_id, period, value, unit, note_code, source FROM ref_wales_benchmarks"
+    ).df()
+    return {
+        "ward": ward,
+        "load_summary": load_summary,
+        "reject_reasons": reject_reasons,
+        "source_status": source_status,
+        "vintage": vintage_table,
+        "benchmark_source": benchmark_source,
+    }
 
 
-def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None,
-          definitions_dir: Path | None = None) -> PublishReport:
+def build(
+    warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None, definitions_dir: Path | None = None
+) -> PublishReport:
     started = time.perf_counter()
     report = PublishReport()
     framework = load_catalogue(definitions_dir) if definitions_dir else load_catalogue()
@@ -168,12 +203,14 @@ def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None,
         report.reporting_end = reporting_end
         report.vintage = publish.vintage_id(reporting_end)
         compute.prepare(con, reporting_end)
-        ward_codes = {w for w, in con.execute("SELECT ward_code FROM ref_wards").fetchall()}
+        ward_codes = {w for (w,) in con.execute("SELECT ward_code FROM ref_wards").fetchall()}
         coverage = _source_coverage(con)
         frames = []
         for indicator in framework.indicators:
             try:
-                frame = _within_coverage(compute.run(con, indicator, ward_codes), indicator, coverage, reporting_end)
+                frame = _within_coverage(
+                    compute.run(con, indicator, ward_codes), indicator, coverage, reporting_end
+                )
                 frames.append(frame.assign(indicator_id=indicator.id))
                 report.published.append(indicator.id)
             except compute.IndicatorProblem as problem:
@@ -192,9 +229,12 @@ def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None,
         load_ids = _load_ids(con, framework)
         demo = dict(con.execute("SELECT key, value FROM build_info").fetchall()).get("demo_data") == "true"
         rows = _finish(rows, framework, wales, report.vintage, load_ids)
-        tables = {"indicator": publish.indicator_table(framework, load_ids, report.problems),
-                  "indicator_value": rows, **publish.framework_tables(framework),
-                  **_support_tables(con, framework, report.vintage, reporting_end, demo)}
+        tables = {
+            "indicator": publish.indicator_table(framework, load_ids, report.problems),
+            "indicator_value": rows,
+            **publish.framework_tables(framework),
+            **_support_tables(con, framework, report.vintage, reporting_end, demo),
+        }
     finally:
         con.close()
     report.rows = len(rows)
@@ -204,8 +244,13 @@ def build(warehouse: Path, out_dir: Path, reporting_end: dt.date | None = None,
     return report
 
 
-def _finish(rows: pd.DataFrame, framework: Framework, wales: pd.DataFrame, vintage: str,
-            load_ids: dict[str, list[str]]) -> pd.DataFrame:
+def _finish(
+    rows: pd.DataFrame,
+    framework: Framework,
+    wales: pd.DataFrame,
+    vintage: str,
+    load_ids: dict[str, list[str]],
+) -> pd.DataFrame:
     """Blank withheld counts, add area types, Wales rows, vintage and load ids; keep published columns."""
     rows = rows.copy()
     rows.loc[rows["numerator_hidden"].astype(bool), "numerator"] = np.nan
@@ -213,8 +258,12 @@ def _finish(rows: pd.DataFrame, framework: Framework, wales: pd.DataFrame, vinta
     rows["area_type"] = np.where(rows["area_code"] == WREXHAM, "wrexham", "ward")
     wales_rows = wales[wales["indicator_id"].isin([i.id for i in framework.indicators])].copy()
     if not wales_rows.empty:
-        wales_rows = values.add_period_columns(wales_rows.assign(
-            area_code=WALES, area_type="wales", breakdown="all", breakdown_value="all", note_codes=""), framework)
+        wales_rows = values.add_period_columns(
+            wales_rows.assign(
+                area_code=WALES, area_type="wales", breakdown="all", breakdown_value="all", note_codes=""
+            ),
+            framework,
+        )
         rows = pd.concat([rows, wales_rows], ignore_index=True)
     rows["vintage"] = vintage
     rows["load_ids"] = rows["indicator_id"].map(lambda i: json.dumps(load_ids.get(i, [])))
@@ -223,5 +272,6 @@ def _finish(rows: pd.DataFrame, framework: Framework, wales: pd.DataFrame, vinta
             rows[column] = None
     order = {ind.id: ind.order for ind in framework.indicators}
     rows = rows.assign(_order=rows["indicator_id"].map(order)).sort_values(
-        ["_order", "area_type", "area_code", "breakdown", "breakdown_value", "period_end"])
+        ["_order", "area_type", "area_code", "breakdown", "breakdown_value", "period_end"]
+    )
     return rows[publish.PUBLISHED_COLUMNS].reset_index(drop=True)

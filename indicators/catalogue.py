@@ -4,6 +4,7 @@
 load_catalogue() checks every definition and raises CatalogueError naming the indicator and the
 field, so a missing translation or a typo fails the build and the tests, not a page.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,9 +25,23 @@ MEASURE_TYPES = {"snapshot", "flow"}
 GEOGRAPHIES = {"ward", "wrexham"}
 CI_METHODS = {"wilson", "byars", "none"}
 TEXT_FIELDS = ("name", "short_name", "definition", "numerator", "denominator", "unit", "caveats")
-REQUIRED = ("id", "outcome_area", "service", "lead_partner", "value_type", "multiplier", "polarity",
-            "frequency", "measure_type", "lowest_geography", "ci_method", "benchmark", "disclosure",
-            "sources", "breakdowns") + TEXT_FIELDS
+REQUIRED = (
+    "id",
+    "outcome_area",
+    "service",
+    "lead_partner",
+    "value_type",
+    "multiplier",
+    "polarity",
+    "frequency",
+    "measure_type",
+    "lowest_geography",
+    "ci_method",
+    "benchmark",
+    "disclosure",
+    "sources",
+    "breakdowns",
+) + TEXT_FIELDS
 
 
 class CatalogueError(ValueError):
@@ -49,7 +64,7 @@ class Indicator:
     outcome_area: str
     service: str
     lead_partner: str
-    text: dict[str, dict[str, str]]        # field -> language -> text
+    text: dict[str, dict[str, str]]  # field -> language -> text
     value_type: str
     multiplier: float
     polarity: str
@@ -115,7 +130,11 @@ def load_indicator(path: Path, framework_ids: dict[str, set], order: int = 0) ->
         raise CatalogueError(f"{where}: missing {', '.join(missing)}")
     if raw["id"] != path.stem:
         raise CatalogueError(f"{where}: id {raw['id']!r} differs from the file name")
-    for name, kind in (("outcome_area", "outcome_areas"), ("service", "services"), ("lead_partner", "partners")):
+    for name, kind in (
+        ("outcome_area", "outcome_areas"),
+        ("service", "services"),
+        ("lead_partner", "partners"),
+    ):
         if raw[name] not in framework_ids[kind]:
             raise CatalogueError(f"{where}: {name} {raw[name]!r} is not in framework.yaml {kind}")
     text = {}
@@ -133,8 +152,13 @@ def load_indicator(path: Path, framework_ids: dict[str, set], order: int = 0) ->
     sql_path = path.with_suffix(".sql")
     if not sql_path.exists():
         raise CatalogueError(f"{where}: no {sql_path.name} beside the definition")
-    disclosure = Disclosure(**{"count_key": f"{raw['id']}.numerator",
-                               "denominator_key": f"{raw['id']}.denominator", **(raw["disclosure"] or {})})
+    disclosure = Disclosure(
+        **{
+            "count_key": f"{raw['id']}.numerator",
+            "denominator_key": f"{raw['id']}.denominator",
+            **(raw["disclosure"] or {}),
+        }
+    )
     value_type = _choice(raw, "value_type", VALUE_TYPES, where)
     ci_method = _choice(raw, "ci_method", CI_METHODS, where)
     if value_type == "proportion" and ci_method != "wilson":
@@ -142,15 +166,26 @@ def load_indicator(path: Path, framework_ids: dict[str, set], order: int = 0) ->
     if raw["benchmark"] not in ("wales", "none"):
         raise CatalogueError(f"{where}: benchmark is 'wales' or 'none'")
     return Indicator(
-        id=raw["id"], outcome_area=raw["outcome_area"], service=raw["service"],
-        lead_partner=raw["lead_partner"], text=text, value_type=value_type,
-        multiplier=float(raw["multiplier"]), polarity=_choice(raw, "polarity", POLARITIES, where),
+        id=raw["id"],
+        outcome_area=raw["outcome_area"],
+        service=raw["service"],
+        lead_partner=raw["lead_partner"],
+        text=text,
+        value_type=value_type,
+        multiplier=float(raw["multiplier"]),
+        polarity=_choice(raw, "polarity", POLARITIES, where),
         frequency=_choice(raw, "frequency", FREQUENCIES, where),
         measure_type=_choice(raw, "measure_type", MEASURE_TYPES, where),
         lowest_geography=_choice(raw, "lowest_geography", GEOGRAPHIES, where),
-        ci_method=ci_method, benchmark=raw["benchmark"], target=target, spc=bool(raw.get("spc", False)),
-        breakdowns=tuple(raw["breakdowns"] or ()), disclosure=disclosure, sources=tuple(raw["sources"]),
-        national_code=str(raw.get("national_code") or ""), sql=sql_path.read_text(encoding="utf-8"),
+        ci_method=ci_method,
+        benchmark=raw["benchmark"],
+        target=target,
+        spc=bool(raw.get("spc", False)),
+        breakdowns=tuple(raw["breakdowns"] or ()),
+        disclosure=disclosure,
+        sources=tuple(raw["sources"]),
+        national_code=str(raw.get("national_code") or ""),
+        sql=sql_path.read_text(encoding="utf-8"),
         order=order,
     )
 
@@ -158,7 +193,9 @@ def load_indicator(path: Path, framework_ids: dict[str, set], order: int = 0) ->
 def load_catalogue(definitions_dir: Path = DEFINITIONS_DIR) -> Framework:
     with open(FRAMEWORK_FILE, encoding="utf-8") as f:
         framework = yaml.safe_load(f)
-    ids = {kind: {item["id"] for item in framework[kind]} for kind in ("outcome_areas", "services", "partners")}
+    ids = {
+        kind: {item["id"] for item in framework[kind]} for kind in ("outcome_areas", "services", "partners")
+    }
     for kind in ("outcome_areas", "services", "partners"):
         for item in framework[kind]:
             _bilingual(item, "name", f"framework {kind} {item['id']}")
@@ -171,11 +208,12 @@ def load_catalogue(definitions_dir: Path = DEFINITIONS_DIR) -> Framework:
     indicators = [Indicator(**{**ind.__dict__, "order": i}) for i, ind in enumerate(indicators)]
     with open(RELATIONS_FILE, encoding="utf-8") as f:
         relations = (yaml.safe_load(f) or {}).get("relations", [])
-    return Framework(framework["outcome_areas"], framework["services"], framework["partners"],
-                     indicators, relations)
+    return Framework(
+        framework["outcome_areas"], framework["services"], framework["partners"], indicators, relations
+    )
 
 
 def _natural(indicator_id: str) -> tuple:
     head = indicator_id.rstrip("0123456789")
-    tail = indicator_id[len(head):]
+    tail = indicator_id[len(head) :]
     return (head, int(tail) if tail else 0)

@@ -5,6 +5,7 @@ not add up to Wrexham or breakdowns that do not add up to their total, or a nume
 denominator is not published: the build names the indicator and the reason (IndicatorProblem),
 and its cells are marked 'x' rather than risk a wrong number.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,7 +43,8 @@ def run(con: duckdb.DuckDBPyConnection, indicator: Indicator, ward_codes: set[st
     if "numerator_partner_suppressed" not in frame.columns:
         frame["numerator_partner_suppressed"] = 0
     frame = frame[COLUMNS + ["numerator_partner_suppressed"]].rename(
-        columns={"numerator_partner_suppressed": "partner_suppressed"})
+        columns={"numerator_partner_suppressed": "partner_suppressed"}
+    )
     for column in KEY:
         frame[column] = frame[column].astype("string")
     for column in ("numerator", "denominator", "partner_suppressed"):
@@ -71,9 +73,9 @@ def check(frame: pd.DataFrame, indicator: Indicator, ward_codes: set[str]) -> No
         raise IndicatorProblem(f"{where}: breakdowns are published for Wrexham only")
     if (frame["numerator"] < 0).any():
         raise IndicatorProblem(f"{where}: a negative numerator")
-    if indicator.value_type in ("proportion", "rate"):
-        if (frame["denominator"].isna() | (frame["denominator"] < 0)).any():
-            raise IndicatorProblem(f"{where}: a missing or negative denominator")
+    bad_denominator = frame["denominator"].isna() | (frame["denominator"] < 0)
+    if indicator.value_type in ("proportion", "rate") and bad_denominator.any():
+        raise IndicatorProblem(f"{where}: a missing or negative denominator")
     if indicator.value_type == "proportion" and (frame["numerator"] > frame["denominator"]).any():
         raise IndicatorProblem(f"{where}: a numerator above its denominator")
     _check_additive(frame, indicator)
@@ -91,7 +93,9 @@ def _check_additive(frame: pd.DataFrame, indicator: Indicator) -> None:
             gap = (sums[column] - totals[column].reindex(sums.index)).abs()
             if (gap > 1e-6).any():
                 period = gap[gap > 1e-6].index[0]
-                raise IndicatorProblem(f"{indicator.id}: the wards' {column}s do not add up to Wrexham's in {period}")
+                raise IndicatorProblem(
+                    f"{indicator.id}: the wards' {column}s do not add up to Wrexham's in {period}"
+                )
     for breakdown, parts in frame[frame["breakdown"] != "all"].groupby("breakdown"):
         sums = parts.groupby("period")[columns].sum(min_count=1)
         for column in columns:
@@ -99,4 +103,5 @@ def _check_additive(frame: pd.DataFrame, indicator: Indicator) -> None:
             if (gap > 1e-6).any():
                 period = gap[gap > 1e-6].index[0]
                 raise IndicatorProblem(
-                    f"{indicator.id}: the {breakdown} {column}s do not add up to the total in {period}")
+                    f"{indicator.id}: the {breakdown} {column}s do not add up to the total in {period}"
+                )

@@ -19,6 +19,7 @@ children looked after), so a cell is withheld everywhere or nowhere.
 
 Zeros are published: the policy withholds counts of 1 to 4, and a zero identifies no one.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -49,10 +50,12 @@ def primary_flags(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     small_den = den.notna() & (den < min_den)
     num_sensitive = (~is_money & small(num)) | (complement & small(den - num)) | small_den | partner
     den_sensitive = den_is_count & small(den)
-    return rows.assign(numerator_sensitive=num_sensitive.fillna(False).astype(bool),
-                       denominator_sensitive=den_sensitive.fillna(False).astype(bool),
-                       small_denominator=small_den.fillna(False).astype(bool),
-                       partner_incomplete=partner)
+    return rows.assign(
+        numerator_sensitive=num_sensitive.fillna(False).astype(bool),
+        denominator_sensitive=den_sensitive.fillna(False).astype(bool),
+        small_denominator=small_den.fillna(False).astype(bool),
+        partner_incomplete=partner,
+    )
 
 
 def cells_from_rows(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
@@ -61,19 +64,33 @@ def cells_from_rows(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     kinds = {ind.id: ind.value_type for ind in framework.indicators}
     parts = []
     numerators = rows[rows["indicator_id"].map(lambda i: kinds[i] != "money")]
-    parts.append(pd.DataFrame({
-        "key": numerators["indicator_id"].map(lambda i: rules[i].count_key),
-        "period": numerators["period"], "area_code": numerators["area_code"],
-        "breakdown": numerators["breakdown"], "breakdown_value": numerators["breakdown_value"],
-        "value": numerators["numerator"], "sensitive": numerators["numerator_sensitive"],
-    }))
+    parts.append(
+        pd.DataFrame(
+            {
+                "key": numerators["indicator_id"].map(lambda i: rules[i].count_key),
+                "period": numerators["period"],
+                "area_code": numerators["area_code"],
+                "breakdown": numerators["breakdown"],
+                "breakdown_value": numerators["breakdown_value"],
+                "value": numerators["numerator"],
+                "sensitive": numerators["numerator_sensitive"],
+            }
+        )
+    )
     with_count_den = rows[rows["indicator_id"].map(lambda i: rules[i].denominator_is_count)]
-    parts.append(pd.DataFrame({
-        "key": with_count_den["indicator_id"].map(lambda i: rules[i].denominator_key),
-        "period": with_count_den["period"], "area_code": with_count_den["area_code"],
-        "breakdown": with_count_den["breakdown"], "breakdown_value": with_count_den["breakdown_value"],
-        "value": with_count_den["denominator"], "sensitive": with_count_den["denominator_sensitive"],
-    }))
+    parts.append(
+        pd.DataFrame(
+            {
+                "key": with_count_den["indicator_id"].map(lambda i: rules[i].denominator_key),
+                "period": with_count_den["period"],
+                "area_code": with_count_den["area_code"],
+                "breakdown": with_count_den["breakdown"],
+                "breakdown_value": with_count_den["breakdown_value"],
+                "value": with_count_den["denominator"],
+                "sensitive": with_count_den["denominator_sensitive"],
+            }
+        )
+    )
     cells = pd.concat(parts, ignore_index=True)
     cells = cells[cells["value"].notna()]
     # The same count published by two indicators must agree, and is withheld if either says so.
@@ -87,12 +104,18 @@ def cells_from_rows(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 
 def equations(cells: pd.DataFrame, relations: list[dict]) -> list[tuple[int, list[int]]]:
     """(total cell, part cells) for every equation an attacker could use, as cell positions."""
-    index = {tuple(r): i for i, r in enumerate(
-        cells[["key", "period", "area_code", "breakdown", "breakdown_value"]].itertuples(index=False, name=None))}
+    index = {
+        tuple(r): i
+        for i, r in enumerate(
+            cells[["key", "period", "area_code", "breakdown", "breakdown_value"]].itertuples(
+                index=False, name=None
+            )
+        )
+    }
     found: list[tuple[int, list[int]]] = []
     # Wrexham = sum of wards (the 'all' rows).
     wards = defaultdict(list)
-    for (key, period, area, breakdown, value), i in index.items():
+    for (key, period, area, breakdown, _value), i in index.items():
         if breakdown == "all" and area != WREXHAM:
             wards[(key, period)].append(i)
     for (key, period), parts in wards.items():
@@ -101,10 +124,10 @@ def equations(cells: pd.DataFrame, relations: list[dict]) -> list[tuple[int, lis
             found.append((total, sorted(parts)))
     # A total = the sum of its breakdown values.
     breakdowns = defaultdict(list)
-    for (key, period, area, breakdown, value), i in index.items():
+    for (key, period, area, breakdown, _value), i in index.items():
         if breakdown != "all":
             breakdowns[(key, period, area, breakdown)].append(i)
-    for (key, period, area, breakdown), parts in breakdowns.items():
+    for (key, period, area, _breakdown), parts in breakdowns.items():
         total = index.get((key, period, area, "all", "all"))
         if total is not None:
             found.append((total, sorted(parts)))
@@ -119,8 +142,9 @@ def equations(cells: pd.DataFrame, relations: list[dict]) -> list[tuple[int, lis
     return found
 
 
-def secondary_suppression(values: np.ndarray, hidden: np.ndarray,
-                          eqs: list[tuple[int, list[int]]]) -> np.ndarray:
+def secondary_suppression(
+    values: np.ndarray, hidden: np.ndarray, eqs: list[tuple[int, list[int]]]
+) -> np.ndarray:
     """Withhold more cells until no equation has exactly one withheld cell. Returns the new mask."""
     hidden = hidden.copy()
     changed = True
@@ -167,14 +191,25 @@ def apply(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
 
     num_hidden = hidden_for(lambda i: rules[i].count_key)
     den_hidden = hidden_for(lambda i: rules[i].denominator_key) & rows["indicator_id"].map(
-        lambda i: rules[i].denominator_is_count)
+        lambda i: rules[i].denominator_is_count
+    )
     money = rows["indicator_id"].map(lambda i: kinds[i] == "money")
     # A money total is withheld with the count of placements it is spread over.
     num_hidden = num_hidden | (money & den_hidden) | rows["partner_incomplete"]
     withheld = num_hidden | den_hidden | rows["small_denominator"]
     reason = np.select(
-        [rows["partner_incomplete"] & (rows["area_code"] == WREXHAM), rows["small_denominator"],
-         rows["numerator_sensitive"] | rows["denominator_sensitive"], withheld],
-        ["estimate", "small denominator", "small count", "secondary"], default="")
-    return rows.assign(numerator_hidden=num_hidden, denominator_hidden=den_hidden,
-                       value_withheld=withheld, withheld_reason=reason)
+        [
+            rows["partner_incomplete"] & (rows["area_code"] == WREXHAM),
+            rows["small_denominator"],
+            rows["numerator_sensitive"] | rows["denominator_sensitive"],
+            withheld,
+        ],
+        ["estimate", "small denominator", "small count", "secondary"],
+        default="",
+    )
+    return rows.assign(
+        numerator_hidden=num_hidden,
+        denominator_hidden=den_hidden,
+        value_withheld=withheld,
+        withheld_reason=reason,
+    )

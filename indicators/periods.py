@@ -4,13 +4,18 @@ Period ids follow DESIGN.md: quarters '2025-26 Q2' (Q1 = April-June), financial 
 academic years '2025/26', terms '2025/26 Autumn', months '2025-10'. The frequency of the
 indicator says which kind a label is, because '2025-12' could be read either way.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from etl.periods import month_end
 
-TERMS = {"Autumn": ((0, 9, 1), (0, 12, 31)), "Spring": ((1, 1, 1), (1, 4, 30)), "Summer": ((1, 5, 1), (1, 7, 31))}
+TERMS = {
+    "Autumn": ((0, 9, 1), (0, 12, 31)),
+    "Spring": ((1, 1, 1), (1, 4, 30)),
+    "Summer": ((1, 5, 1), (1, 7, 31)),
+}
 QUARTER_START = {1: (0, 4), 2: (0, 7), 3: (0, 10), 4: (1, 1)}
 
 
@@ -37,15 +42,50 @@ def bounds(label: str, frequency: str) -> tuple[dt.date, dt.date]:
     raise ValueError(f"unknown frequency {frequency!r}")
 
 
-MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December"]
-MONTHS_CY = ["Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi",
-             "Hydref", "Tachwedd", "Rhagfyr"]
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MONTHS_CY = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+]
 TERMS_CY = {"Autumn": "Tymor yr Hydref", "Spring": "Tymor y Gwanwyn", "Summer": "Tymor yr Haf"}
 # Welsh soft mutation after "i" ("to"): Mehefin -> i Fehefin, Medi -> i Fedi, ...
-SOFT_MUTATION_CY = {"Ionawr": "Ionawr", "Chwefror": "Chwefror", "Mawrth": "Fawrth", "Ebrill": "Ebrill",
-                    "Mai": "Fai", "Mehefin": "Fehefin", "Gorffennaf": "Orffennaf", "Awst": "Awst",
-                    "Medi": "Fedi", "Hydref": "Hydref", "Tachwedd": "Dachwedd", "Rhagfyr": "Ragfyr"}
+SOFT_MUTATION_CY = {
+    "Ionawr": "Ionawr",
+    "Chwefror": "Chwefror",
+    "Mawrth": "Fawrth",
+    "Ebrill": "Ebrill",
+    "Mai": "Fai",
+    "Mehefin": "Fehefin",
+    "Gorffennaf": "Orffennaf",
+    "Awst": "Awst",
+    "Medi": "Fedi",
+    "Hydref": "Hydref",
+    "Tachwedd": "Dachwedd",
+    "Rhagfyr": "Ragfyr",
+}
 
 
 def label(period: str, frequency: str, language: str) -> str:
@@ -59,8 +99,11 @@ def label(period: str, frequency: str, language: str) -> str:
     if frequency == "monthly":
         return f"{months[start.month - 1]} {start.year}"
     if frequency == "annual":
-        return (f"April {start.year} to March {end.year}" if language == "en"
-                else f"Ebrill {start.year} i Fawrth {end.year}")
+        return (
+            f"April {start.year} to March {end.year}"
+            if language == "en"
+            else f"Ebrill {start.year} i Fawrth {end.year}"
+        )
     if frequency == "academic_year":
         return f"{'School year' if language == 'en' else 'Blwyddyn ysgol'} {period}"
     term = period.split(" ")[1]
@@ -72,6 +115,7 @@ def label(period: str, frequency: str, language: str) -> str:
 def end_of_any(label: str) -> dt.date:
     """End date of a benchmark period label of any kind (quarter, financial or academic year)."""
     from etl.periods import period_end
+
     return period_end(label)
 
 

@@ -1,10 +1,11 @@
 """Every period id of a frequency from April 2018 to 2030, in order (for gap filling)."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 
-@lru_cache(maxsize=None)
+@cache
 def all_periods(frequency: str) -> list[str]:
     years = range(2018, 2031)
     fy = [f"{y}-{(y + 1) % 100:02d}" for y in years]

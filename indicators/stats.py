@@ -42,9 +42,9 @@ rounded 1.96 / 3.09, so results agree with R's ``qnorm`` to machine precision.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Iterable, Sequence
 
 import numpy as np
 from scipy.stats import chi2, norm
@@ -269,8 +269,9 @@ def rate_ci(o, n, multiplier=100000, confidence=0.95) -> tuple[float, float]:
     return lower / n * multiplier, upper / n * multiplier
 
 
-def dsr(counts, populations, standard_populations, multiplier=100000,
-        confidence=0.95) -> tuple[float | None, float | None, float | None]:
+def dsr(
+    counts, populations, standard_populations, multiplier=100000, confidence=0.95
+) -> tuple[float | None, float | None, float | None]:
     """Directly standardised rate with Dobson's confidence limits.
 
     Follows PHEindicatormethods ``calculate_dsr`` (independent events):
@@ -343,10 +344,8 @@ def _funnel_limit(p: float, n: float, z: float, side: int) -> float:
     # its own Wilson interval excludes the baseline.
     z2 = z * z
     first_part = p * (n / z2 + 1.0)
-    discriminant = (
-        (-8.0 * p * (n / z2 + 1.0)) ** 2
-        - 64.0 * (1.0 / z2 + 1.0 / n) * p
-        * (n * (p * (n / z2 + 2.0) - 1.0) + z2 * (p - 1.0))
+    discriminant = (-8.0 * p * (n / z2 + 1.0)) ** 2 - 64.0 * (1.0 / z2 + 1.0 / n) * p * (
+        n * (p * (n / z2 + 2.0) - 1.0) + z2 * (p - 1.0)
     )
     # exactly 0 at p = 0 and p = 1; guard against a -1e-10 rounding residue
     adj = math.sqrt(max(discriminant, 0.0))
@@ -406,9 +405,7 @@ def compare_to_benchmark(value, lower, upper, benchmark, polarity) -> str:
     never hidden by missing data).
     """
     polarity = _check_polarity(polarity)
-    if polarity == "not_applicable" or any(
-        _is_missing(v) for v in (value, lower, upper, benchmark)
-    ):
+    if polarity == "not_applicable" or any(_is_missing(v) for v in (value, lower, upper, benchmark)):
         return "not compared"
     lower, upper, benchmark = float(lower), float(upper), float(benchmark)
     if lower <= benchmark <= upper:
@@ -565,8 +562,9 @@ def recent_trend_from_limits(values, lower, upper, periods=None, confidence=0.95
     return _decide_trend(statistic, slope, loo)
 
 
-def recent_trend(values=None, numerators=None, denominators=None, *, lower=None,
-                 upper=None, periods=None, confidence=0.95) -> str:
+def recent_trend(
+    values=None, numerators=None, denominators=None, *, lower=None, upper=None, periods=None, confidence=0.95
+) -> str:
     """Fingertips recent trend of a time series (oldest first).
 
     * Proportions: pass ``numerators`` and ``denominators`` (``values`` is
@@ -841,12 +839,13 @@ def proportion_funnel_limits_arrays(baseline, n, confidence=0.95) -> tuple[np.nd
     ns = np.where(valid, n, 1.0)
     z2 = z * z
     first_part = ps * (ns / z2 + 1.0)
-    adj = np.sqrt(np.maximum(
-        (-8.0 * ps * (ns / z2 + 1.0)) ** 2
-        - 64.0 * (1.0 / z2 + 1.0 / ns) * ps
-        * (ns * (ps * (ns / z2 + 2.0) - 1.0) + z2 * (ps - 1.0)),
-        0.0,
-    ))
+    adj = np.sqrt(
+        np.maximum(
+            (-8.0 * ps * (ns / z2 + 1.0)) ** 2
+            - 64.0 * (1.0 / z2 + 1.0 / ns) * ps * (ns * (ps * (ns / z2 + 2.0) - 1.0) + z2 * (ps - 1.0)),
+            0.0,
+        )
+    )
     last_part = 1.0 / z2 + 1.0 / ns
     lower = np.clip((first_part - adj / 8.0) / last_part / ns, 0.0, 1.0)
     upper = np.clip((first_part + adj / 8.0) / last_part / ns, 0.0, 1.0)

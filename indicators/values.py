@@ -6,6 +6,7 @@ rule, both levels), recent trends (the 5 latest points, Fingertips test), SPC si
 service activity, targets, and StatsWales-style note codes. Withheld cells get no value, no
 interval and no judgement: only the note code 'c'.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,7 +18,7 @@ from indicators.periods import bounds
 
 WREXHAM, WALES = "W06000006", "W92000004"
 SERIES = ["indicator_id", "area_code", "breakdown", "breakdown_value"]
-TREND_ROWS = 8          # trends are worked out for each series' latest 8 periods
+TREND_ROWS = 8  # trends are worked out for each series' latest 8 periods
 
 
 def _intervals(indicator: Indicator, num: np.ndarray, den: np.ndarray, confidence: float):
@@ -34,7 +35,7 @@ def _intervals(indicator: Indicator, num: np.ndarray, den: np.ndarray, confidenc
 
 
 def compute_values(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
-    with np.errstate(divide="ignore", invalid="ignore"):   # missing cells divide to NaN, as meant
+    with np.errstate(divide="ignore", invalid="ignore"):  # missing cells divide to NaN, as meant
         return _compute_values(rows, framework)
 
 
@@ -63,12 +64,23 @@ def _compute_values(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
         lo998, up998 = np.where(estimate, lo998_low, lo998), np.where(estimate, up998_high, up998)
         withheld = group["value_withheld"].to_numpy() & ~estimate
         blank = lambda a: np.where(withheld, np.nan, a)  # noqa: E731
-        group = group.assign(value=blank(value_est), lower_95=blank(lo95), upper_95=blank(up95),
-                             lower_998=blank(lo998), upper_998=blank(up998))
+        group = group.assign(
+            value=blank(value_est),
+            lower_95=blank(lo95),
+            upper_95=blank(up95),
+            lower_998=blank(lo998),
+            upper_998=blank(up998),
+        )
         if indicator.ci_method == "none":
             # Kept for the trend test, not published (a count is not compared with anywhere).
-            group = group.assign(_trend_lower=group["lower_95"], _trend_upper=group["upper_95"],
-                                 lower_95=np.nan, upper_95=np.nan, lower_998=np.nan, upper_998=np.nan)
+            group = group.assign(
+                _trend_lower=group["lower_95"],
+                _trend_upper=group["upper_95"],
+                lower_95=np.nan,
+                upper_95=np.nan,
+                lower_998=np.nan,
+                upper_998=np.nan,
+            )
         else:
             group = group.assign(_trend_lower=group["lower_95"], _trend_upper=group["upper_95"])
         parts.append(group)
@@ -84,9 +96,11 @@ def _scaled(indicator: Indicator, num, den):
 def add_period_columns(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     frequency = rows["indicator_id"].map(lambda i: framework.indicator(i).frequency)
     pairs = [bounds(p, f) for p, f in zip(rows["period"], frequency)]
-    return rows.assign(period_type=frequency.to_numpy(),
-                       period_start=pd.to_datetime([a for a, _ in pairs]).date,
-                       period_end=pd.to_datetime([b for _, b in pairs]).date)
+    return rows.assign(
+        period_type=frequency.to_numpy(),
+        period_start=pd.to_datetime([a for a, _ in pairs]).date,
+        period_end=pd.to_datetime([b for _, b in pairs]).date,
+    )
 
 
 def add_comparisons(rows: pd.DataFrame, framework: Framework, wales: pd.DataFrame) -> pd.DataFrame:
@@ -94,19 +108,31 @@ def add_comparisons(rows: pd.DataFrame, framework: Framework, wales: pd.DataFram
     polarity = rows["indicator_id"].map(lambda i: framework.indicator(i).polarity)
     uses_wales = rows["indicator_id"].map(lambda i: framework.indicator(i).benchmark == "wales")
     wales_values = wales.set_index(["indicator_id", "period"])["value"]
-    wales_for_row = pd.Series(wales_values.reindex(pd.MultiIndex.from_arrays(
-        [rows["indicator_id"], rows["period"]])).to_numpy(), index=rows.index).where(uses_wales)
-    wrexham = rows[(rows["area_code"] == WREXHAM)].set_index(["indicator_id", "period", "breakdown", "breakdown_value"])["value"]
-    wrexham_for_row = pd.Series(wrexham.reindex(pd.MultiIndex.from_arrays(
-        [rows["indicator_id"], rows["period"], rows["breakdown"], rows["breakdown_value"]])).to_numpy(),
-        index=rows.index).where(rows["area_code"] != WREXHAM)
+    wales_for_row = pd.Series(
+        wales_values.reindex(pd.MultiIndex.from_arrays([rows["indicator_id"], rows["period"]])).to_numpy(),
+        index=rows.index,
+    ).where(uses_wales)
+    wrexham = rows[(rows["area_code"] == WREXHAM)].set_index(
+        ["indicator_id", "period", "breakdown", "breakdown_value"]
+    )["value"]
+    wrexham_for_row = pd.Series(
+        wrexham.reindex(
+            pd.MultiIndex.from_arrays(
+                [rows["indicator_id"], rows["period"], rows["breakdown"], rows["breakdown_value"]]
+            )
+        ).to_numpy(),
+        index=rows.index,
+    ).where(rows["area_code"] != WREXHAM)
 
     def judge(lower, upper, benchmark):
-        return [stats.compare_to_benchmark(v, lo, up, b, p) for v, lo, up, b, p in
-                zip(rows["value"], rows[lower], rows[upper], benchmark, polarity)]
+        return [
+            stats.compare_to_benchmark(v, lo, up, b, p)
+            for v, lo, up, b, p in zip(rows["value"], rows[lower], rows[upper], benchmark, polarity)
+        ]
 
     return rows.assign(
-        wales_value=wales_for_row, wrexham_value=wrexham_for_row,
+        wales_value=wales_for_row,
+        wrexham_value=wrexham_for_row,
         compared_to_wales=judge("lower_95", "upper_95", wales_for_row),
         compared_to_wales_998=judge("lower_998", "upper_998", wales_for_row),
         compared_to_wrexham=judge("lower_95", "upper_95", wrexham_for_row),
@@ -128,7 +154,7 @@ def add_trends(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
             continue
         keep = TREND_ROWS if area_code == WREXHAM else 2
         for end in range(max(0, len(index) - keep), len(index)):
-            window = index[max(0, end - 4):end + 1]
+            window = index[max(0, end - 4) : end + 1]
             if len(window) < 5 or np.isnan(value[window]).any():
                 trend[index[end]] = "cannot be calculated"
             elif indicator.value_type == "proportion":
@@ -136,7 +162,9 @@ def add_trends(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
             else:
                 trend[index[end]] = stats.recent_trend_from_limits(value[window], low[window], high[window])
     polarity = rows["indicator_id"].map(lambda i: framework.indicator(i).polarity)
-    judgement = [None if t is None else stats.trend_direction_to_judgement(t, p) for t, p in zip(trend, polarity)]
+    judgement = [
+        None if t is None else stats.trend_direction_to_judgement(t, p) for t, p in zip(trend, polarity)
+    ]
     return rows.assign(recent_trend=trend, trend_judgement=judgement)
 
 
@@ -146,23 +174,32 @@ def add_spc(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     for indicator in framework.indicators:
         if not indicator.spc:
             continue
-        mask = ((rows["indicator_id"] == indicator.id) & (rows["area_code"] == WREXHAM)
-                & (rows["breakdown"] == "all") & rows["value"].notna())
+        mask = (
+            (rows["indicator_id"] == indicator.id)
+            & (rows["area_code"] == WREXHAM)
+            & (rows["breakdown"] == "all")
+            & rows["value"].notna()
+        )
         series = rows[mask].sort_values("period_end")
         if len(series) < 3:
             continue
         result = stats.spc_xmr(series["value"].to_list())
         rows.loc[series.index, "spc_signal"] = list(result.classification)
         rows.loc[series.index, ["spc_mean", "spc_lower", "spc_upper"]] = (
-            result.mean, result.lower_process_limit, result.upper_process_limit)
+            result.mean,
+            result.lower_process_limit,
+            result.upper_process_limit,
+        )
     return rows
 
 
 def add_targets_and_notes(rows: pd.DataFrame, framework: Framework) -> pd.DataFrame:
     targets = rows["indicator_id"].map(lambda i: (framework.indicator(i).target or {}).get("value"))
     polarity = rows["indicator_id"].map(lambda i: framework.indicator(i).polarity)
-    met = [None if pd.isna(t) or pd.isna(v) else (v >= t if p != "low_good" else v <= t)
-           for v, t, p in zip(rows["value"], targets, polarity)]
+    met = [
+        None if pd.isna(t) or pd.isna(v) else (v >= t if p != "low_good" else v <= t)
+        for v, t, p in zip(rows["value"], targets, polarity)
+    ]
     # 'p' marks each indicator's latest period that has a figure (published or withheld).
     has_figure = rows["value"].notna() | rows["withheld_reason"].astype(bool)
     latest = rows["period_end"].where(has_figure).groupby(rows["indicator_id"]).transform("max")

@@ -1,10 +1,12 @@
 """Overview: the framework at a glance. Each outcome area with its indicators, latest value,
 comparison with Wales, recent trend and a sparkline; then the tartan rug of wards."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, data, format as fmt, sentences
+from dashboard import charts, data, sentences
+from dashboard import format as fmt
 from dashboard.i18n import column, language, t
 from dashboard.periods import period_label
 from dashboard.theme import COMPARISON
@@ -22,8 +24,13 @@ series = data.series(vintage=vintage)
 st.title(t("overview.title"))
 st.write(t("overview.intro"))
 info = data.vintage_info(vintage)
-st.caption(t("common.vintage_line", period=period_label(info["vintage"], "quarterly", lang),
-             end=fmt.date_text(info["reporting_end"])))
+st.caption(
+    t(
+        "common.vintage_line",
+        period=period_label(info["vintage"], "quarterly", lang),
+        end=fmt.date_text(info["reporting_end"]),
+    )
+)
 st.markdown(sentences.framework_summary(indicators, latest, wales))
 
 series_by_indicator = {i: g["value"].dropna().tail(12).tolist() for i, g in series.groupby("indicator_id")}
@@ -37,17 +44,23 @@ for area in areas.itertuples():
     for ind in in_area.to_dict("records"):
         row = latest_by_id.get(ind["indicator_id"])
         spark = series_by_indicator.get(ind["indicator_id"], [])
-        rows.append({
-            "id": ind["indicator_id"],
-            "indicator": ind[column("name")],
-            "latest": "" if row is None else fmt.value_text(row["value"], ind, row["note_codes"]),
-            "period": "" if row is None else period_label(row["period"], ind["frequency"], lang),
-            "wales": fmt.wales_text(wales_by_id.get(ind["indicator_id"]), ind["frequency"]),
-            "trend": fmt.trend_text(None if row is None else row["trend_judgement"]),
-            "spark": spark,
-        })
+        rows.append(
+            {
+                "id": ind["indicator_id"],
+                "indicator": ind[column("name")],
+                "latest": "" if row is None else fmt.value_text(row["value"], ind, row["note_codes"]),
+                "period": "" if row is None else period_label(row["period"], ind["frequency"], lang),
+                "wales": fmt.wales_text(wales_by_id.get(ind["indicator_id"]), ind["frequency"]),
+                "trend": fmt.trend_text(None if row is None else row["trend_judgement"]),
+                "spark": spark,
+            }
+        )
     table = st.dataframe(
-        rows, hide_index=True, width="stretch", key=f"area_{area.id}", on_select="rerun",
+        rows,
+        hide_index=True,
+        width="stretch",
+        key=f"area_{area.id}",
+        on_select="rerun",
         height=36 * (len(rows) + 1) + 4,
         selection_mode="single-row",
         column_order=["indicator", "latest", "period", "wales", "trend", "spark"],
@@ -74,15 +87,19 @@ ward_level = indicators[(indicators["lowest_geography"] == "ward") & (indicators
 rug = rug[rug["indicator_id"].isin(ward_level["indicator_id"])].copy()
 if not rug.empty:
     rug["ward_name"] = rug["area_code"].map(wards[column("name")])
-    rug["indicator_name"] = rug["indicator_id"].map(ward_level.set_index("indicator_id")[column("short_name")])
+    rug["indicator_name"] = rug["indicator_id"].map(
+        ward_level.set_index("indicator_id")[column("short_name")]
+    )
     withheld = rug["note_codes"].fillna("").str.contains("c")
     judgement = rug["compared_to_wrexham"].fillna("not compared").where(~withheld, "withheld")
     rug["judgement_label"] = judgement.map(lambda j: t("judgement." + j.replace(" ", "_")))
     rug["symbol"] = judgement.map(lambda j: COMPARISON[j][2])
     rug["text_colour"] = judgement.map(lambda j: COMPARISON[j][1])
-    by_id = indicators.to_dict("index")     # one lookup table, not a DataFrame row per cell
-    rug["value_label"] = [fmt.value_text(v, by_id[i], n) for v, i, n in
-                          zip(rug["value"], rug["indicator_id"], rug["note_codes"])]
+    by_id = indicators.to_dict("index")  # one lookup table, not a DataFrame row per cell
+    rug["value_label"] = [
+        fmt.value_text(v, by_id[i], n)
+        for v, i, n in zip(rug["value"], rug["indicator_id"], rug["note_codes"])
+    ]
     ward_order = sorted(rug["ward_name"].dropna().unique())
     chart = charts.tartan_rug(rug, ward_order, list(ward_level[column("short_name")]))
     event = st.altair_chart(chart, on_select="rerun", key="rug", alt=t("overview.rug_alt"))
@@ -91,5 +108,9 @@ if not rug.empty:
         st.switch_page("pages/wards.py", query_params={"ward": picked[0]["ward_code"], "lang": lang})
     st.caption(t("common.withheld_explained"))
     with st.expander(t("overview.rug_table")):
-        st.dataframe(rug.pivot_table(index="indicator_name", columns="ward_name", values="value_label", aggfunc="first"),
-                     width="stretch")
+        st.dataframe(
+            rug.pivot_table(
+                index="indicator_name", columns="ward_name", values="value_label", aggfunc="first"
+            ),
+            width="stretch",
+        )

@@ -4,6 +4,7 @@ Writes the strategy board's pack for a quarter (default: the latest complete one
 accessible HTML when --out ends in .html. A quarter with no published figures, one before the
 first kept vintage or one not kept exits with a message and a non-zero status.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,15 @@ def _parser() -> argparse.ArgumentParser:
     pack = commands.add_parser("boardpack", help="the strategy board's pack for a quarter (PDF or HTML)")
     pack.add_argument("--quarter", default="", help="e.g. 2026-27Q2 (empty: the latest complete quarter)")
     pack.add_argument("--language", default="en", choices=["en", "cy"], help="en (English) or cy (Cymraeg)")
-    pack.add_argument("--out", type=Path, required=True, help="file to write: .pdf, or .html for the HTML pack")
-    pack.add_argument("--published", type=Path, default=None,
-                      help="published file whose folder holds vintages/ (default: PEH_PUBLISHED or data/build)")
+    pack.add_argument(
+        "--out", type=Path, required=True, help="file to write: .pdf, or .html for the HTML pack"
+    )
+    pack.add_argument(
+        "--published",
+        type=Path,
+        default=None,
+        help="published file whose folder holds vintages/ (default: PEH_PUBLISHED or data/build)",
+    )
     return parser
 
 
@@ -55,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(pack.html, encoding="utf-8")
     else:
         out.write_bytes(to_pdf(pack.html))
-    print(f"board pack for {pack.diff.vintage} ({args.language}) -> {out} in {time.perf_counter() - started:.1f} s")
+    print(
+        f"board pack for {pack.diff.vintage} ({args.language}) -> {out} in {time.perf_counter() - started:.1f} s"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ with a contents page (page numbers filled in by WeasyPrint's target-counter), pa
 the vintage and generation time in every page's footer; the charts stay vector graphics.
 Everything comes from the published file(s) through dashboard/queries_board.py.
 """
+
 from __future__ import annotations
 
 import base64
@@ -17,8 +18,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import sentences
-from dashboard.board_view import (BoardDiff, change_text, long_date, new_figures_grouped, present, value_text,
-                                  vintage_label)
+from dashboard.board_view import (
+    BoardDiff,
+    change_text,
+    long_date,
+    new_figures_grouped,
+    present,
+    value_text,
+    vintage_label,
+)
 from dashboard.i18n import t
 from dashboard.periods import period_label
 from dashboard.theme import COMPARISON, TREND
@@ -30,7 +38,7 @@ DIRECTION_SYMBOL = {"better": "▲", "worse": "▼", "up": "↑", "down": "↓",
 class Pack:
     html: str
     diff: BoardDiff
-    quarter: str            # '2026-27-Q2'
+    quarter: str  # '2026-27-Q2'
     seconds: float
 
 
@@ -59,7 +67,9 @@ def change_cell(change, direction, indicator: dict, period: str | None, lang: st
     """('+2.1 points ▲ better', 'since April to June 2026'); ('–', '') when there is nothing to compare."""
     if not present(change):
         return "–", ""
-    since = t("board.since", lang, period=period_label(period, indicator["frequency"], lang)) if period else ""
+    since = (
+        t("board.since", lang, period=period_label(period, indicator["frequency"], lang)) if period else ""
+    )
     return f"{change_text(change, indicator, lang)} {direction_words(direction, lang)}", since
 
 
@@ -68,7 +78,7 @@ def table_rows(diff: BoardDiff, indicators: dict, lang: str, area: str | None = 
     out = []
     rows = diff.rows if area is None else diff.rows[diff.rows["outcome_area"] == area]
     for row in rows.sort_values("display_order").to_dict("records"):
-        row = {k: (v if present(v) else None) for k, v in row.items()}   # pandas 3: missing text is NaN
+        row = {k: (v if present(v) else None) for k, v in row.items()}  # pandas 3: missing text is NaN
         ind = indicators[row["indicator_id"]]
         wales = judgement_text(row["wales"], lang)
         if row["wales"] in ("better", "similar", "worse", "higher", "lower") and row["wales_period"]:
@@ -82,20 +92,37 @@ def table_rows(diff: BoardDiff, indicators: dict, lang: str, area: str | None = 
         if row["is_new"]:
             notes.append(t("board.note_new", lang))
         if row["spc_signal"]:
-            notes.append(t("board.spc", lang, signal=t("judgement." + row["spc_signal"].replace(" ", "_"), lang)))
+            notes.append(
+                t("board.spc", lang, signal=t("judgement." + row["spc_signal"].replace(" ", "_"), lang))
+            )
         if row["has_target"] and row["target_met"] is not None:
-            notes.append(t("board.target_met" if row["target_met"] else "board.target_missed", lang,
-                           target=ind.get(f"target_{lang}") or ""))
+            notes.append(
+                t(
+                    "board.target_met" if row["target_met"] else "board.target_missed",
+                    lang,
+                    target=ind.get(f"target_{lang}") or "",
+                )
+            )
         if "p" in (row["note_codes"] or "").split():
             notes.append(t("board.note_provisional", lang))
-        out.append({
-            "id": row["indicator_id"], "area": row["outcome_area"], "indicator": ind[f"name_{lang}"],
-            "latest": value_text(row["value"], ind, row["note_codes"], lang),
-            "period": period_label(row["period"], ind["frequency"], lang),
-            "quarter": change_cell(row["change_quarter"], row["direction_quarter"], ind, row["quarter_ago_period"], lang),
-            "year": change_cell(row["change_year"], row["direction_year"], ind, row["year_ago_period"], lang),
-            "wales": wales, "trend": trend, "notes": "; ".join(notes),
-        })
+        out.append(
+            {
+                "id": row["indicator_id"],
+                "area": row["outcome_area"],
+                "indicator": ind[f"name_{lang}"],
+                "latest": value_text(row["value"], ind, row["note_codes"], lang),
+                "period": period_label(row["period"], ind["frequency"], lang),
+                "quarter": change_cell(
+                    row["change_quarter"], row["direction_quarter"], ind, row["quarter_ago_period"], lang
+                ),
+                "year": change_cell(
+                    row["change_year"], row["direction_year"], ind, row["year_ago_period"], lang
+                ),
+                "wales": wales,
+                "trend": trend,
+                "notes": "; ".join(notes),
+            }
+        )
     return out
 
 
@@ -109,8 +136,13 @@ def periods_text(row: dict, indicator: dict, lang: str) -> str:
     first = period_label(row["first"], indicator["frequency"], lang)
     if row["count"] == 1:
         return first
-    return t("board.period_range", lang, first=first, last=period_label(row["last"], indicator["frequency"], lang),
-             n=int(row["count"]))
+    return t(
+        "board.period_range",
+        lang,
+        first=first,
+        last=period_label(row["last"], indicator["frequency"], lang),
+        n=int(row["count"]),
+    )
 
 
 def exception_items(diff: BoardDiff, indicators: dict, lang: str) -> dict[str, list[str]]:
@@ -119,14 +151,23 @@ def exception_items(diff: BoardDiff, indicators: dict, lang: str) -> dict[str, l
 
     def line(indicator_id: str) -> str:
         ind, row = indicators[indicator_id], rows[indicator_id]
-        return t("board.exception_line", lang, name=ind[f"name_{lang}"],
-                 value=value_text(row["value"], ind, row["note_codes"], lang),
-                 period=period_label(row["period"], ind["frequency"], lang))
+        return t(
+            "board.exception_line",
+            lang,
+            name=ind[f"name_{lang}"],
+            value=value_text(row["value"], ind, row["note_codes"], lang),
+            period=period_label(row["period"], ind["frequency"], lang),
+        )
 
-    watch = [t(f"board.watch_{w.why}", lang, name=indicators[w.indicator_id][f"name_{lang}"])
-             for w in diff.watch.itertuples()]
-    return {"worse_and_worsening": [line(i) for i in diff.worse_and_worsening],
-            "newly_worse": [line(i) for i in diff.newly_worse], "watch": watch}
+    watch = [
+        t(f"board.watch_{w.why}", lang, name=indicators[w.indicator_id][f"name_{lang}"])
+        for w in diff.watch.itertuples()
+    ]
+    return {
+        "worse_and_worsening": [line(i) for i in diff.worse_and_worsening],
+        "newly_worse": [line(i) for i in diff.newly_worse],
+        "watch": watch,
+    }
 
 
 def _chart_points(series: pd.DataFrame, indicators: dict, ids: list[str], lang: str) -> pd.DataFrame:
@@ -135,10 +176,14 @@ def _chart_points(series: pd.DataFrame, indicators: dict, ids: list[str], lang: 
     points.loc[withheld, "value"] = float("nan")
     points["name"] = points["indicator_id"].map(lambda i: indicators[i][f"short_name_{lang}"])
     points["order"] = points["indicator_id"].map(lambda i: indicators[i]["display_order"])
-    points["period_label"] = [period_label(p, indicators[i]["frequency"], lang)
-                              for p, i in zip(points["period"], points["indicator_id"])]
-    points["value_label"] = [value_text(v, indicators[i], n, lang)
-                             for v, i, n in zip(points["value"], points["indicator_id"], points["note_codes"])]
+    points["period_label"] = [
+        period_label(p, indicators[i]["frequency"], lang)
+        for p, i in zip(points["period"], points["indicator_id"])
+    ]
+    points["value_label"] = [
+        value_text(v, indicators[i], n, lang)
+        for v, i, n in zip(points["value"], points["indicator_id"], points["note_codes"])
+    ]
     points["period_end"] = pd.to_datetime(points["period_end"])
     return points
 
@@ -186,21 +231,36 @@ def build(quarter: str | None, lang: str) -> Pack:
     diff, indicator_table, areas = qb.board(chosen, lang)
     indicators = indicator_table.set_index("indicator_id", drop=False).to_dict("index")
     series = qb.series(qb._vintage_or_live(chosen))
-    generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    generated = dt.datetime.now(dt.UTC).replace(microsecond=0)
     quarter_words = period_label(vintage_label(chosen), "quarterly", lang)
-    footer = t("board.footer", lang, vintage=vintage_label(chosen),
-               generated=f"{long_date(generated, lang)} {generated:%H:%M} UTC")
-    css = CSS % {"footer": footer.replace("\\", "\\\\").replace('"', '\\"'), "page": t("board.page", lang),
-                 "of": t("board.of", lang)}
+    footer = t(
+        "board.footer",
+        lang,
+        vintage=vintage_label(chosen),
+        generated=f"{long_date(generated, lang)} {generated:%H:%M} UTC",
+    )
+    css = CSS % {
+        "footer": footer.replace("\\", "\\\\").replace('"', '\\"'),
+        "page": t("board.page", lang),
+        "of": t("board.of", lang),
+    }
     names = {i: ind[f"short_name_{lang}"] for i, ind in indicators.items()}
 
     body: list[str] = []
     add = body.append
     add(f"<header><h1>{e(t('board.pack_title', lang))}</h1>")
     add(f"<p class='lede'>{e(t('board.pack_subtitle', lang, quarter=quarter_words))}</p>")
-    add(f"<p class='meta'>{e(footer)}. {e(t('board.vintage_line', lang, vintage=vintage_label(chosen), end=long_date(diff.reporting_end, lang)))} ")
-    add(e(t("board.compared_with", lang, previous=period_label(diff.previous_vintage, "quarterly", lang))
-          if diff.previous_vintage else t("board.no_previous", lang)) + "</p>")
+    add(
+        f"<p class='meta'>{e(footer)}. {e(t('board.vintage_line', lang, vintage=vintage_label(chosen), end=long_date(diff.reporting_end, lang)))} "
+    )
+    add(
+        e(
+            t("board.compared_with", lang, previous=period_label(diff.previous_vintage, "quarterly", lang))
+            if diff.previous_vintage
+            else t("board.no_previous", lang)
+        )
+        + "</p>"
+    )
     if qb.data.vintage_info(qb._vintage_or_live(chosen)).get("demo_data"):
         add(f"<p class='banner'>{e(t('board.demo', lang))}</p>")
     add("</header>")
@@ -208,8 +268,11 @@ def build(quarter: str | None, lang: str) -> Pack:
     area_list = [a for a in areas.to_dict("records") if (diff.rows["outcome_area"] == a["id"]).any()]
     contents = [("summary", t("board.h_summary", lang)), ("exceptions", t("board.h_exceptions", lang))]
     contents += [(f"area-{a['id']}", a[f"name_{lang}"]) for a in area_list]
-    contents += [("new", t("board.h_new", lang)), ("revisions", t("board.h_revisions", lang)),
-                 ("about", t("board.h_about", lang))]
+    contents += [
+        ("new", t("board.h_new", lang)),
+        ("revisions", t("board.h_revisions", lang)),
+        ("about", t("board.h_about", lang)),
+    ]
     add(f"<nav aria-labelledby='contents-h'><h2 id='contents-h'>{e(t('board.h_contents', lang))}</h2><ol>")
     add("".join(f"<li><a href='#{i}'>{e(title)}</a></li>" for i, title in contents) + "</ol></nav>")
 
@@ -217,7 +280,9 @@ def build(quarter: str | None, lang: str) -> Pack:
     add(f"<p>{e(sentences.board_headline(diff, lang))}</p>")
     for a in area_list:
         rows = diff.rows[diff.rows["outcome_area"] == a["id"]]
-        add(f"<h3>{e(a[f'name_{lang}'])}</h3><p>{e(sentences.board_area_summary(a[f'name_{lang}'], rows, names, lang))}</p>")
+        add(
+            f"<h3>{e(a[f'name_{lang}'])}</h3><p>{e(sentences.board_area_summary(a[f'name_{lang}'], rows, names, lang))}</p>"
+        )
     add("</section>")
 
     items = exception_items(diff, indicators, lang)
@@ -232,19 +297,37 @@ def build(quarter: str | None, lang: str) -> Pack:
     add("</section>")
 
     from reports.charts import area_chart, to_svg
-    headers = ["col_indicator", "col_latest", "col_quarter", "col_year", "col_wales", "col_trend", "col_notes"]
+
+    headers = [
+        "col_indicator",
+        "col_latest",
+        "col_quarter",
+        "col_year",
+        "col_wales",
+        "col_trend",
+        "col_notes",
+    ]
     for a in area_list:
         name = a[f"name_{lang}"]
         rows = diff.rows[diff.rows["outcome_area"] == a["id"]]
         add(f"<section id='area-{e(a['id'])}' class='area'><h2>{e(name)}</h2>")
         add(f"<p>{e(sentences.board_area_summary(name, rows, names, lang))}</p>")
-        add(f"<table class='board'><caption>{e(t('board.table_caption', lang, area=name, quarter=quarter_words))}</caption>"
-            + "<colgroup>" + "".join(f"<col class='c{i}'>" for i in range(1, 8)) + "</colgroup><thead><tr>")
-        add("".join(f"<th scope='col'>{e(t('board.' + h, lang))}</th>" for h in headers) + "</tr></thead><tbody>")
+        add(
+            f"<table class='board'><caption>{e(t('board.table_caption', lang, area=name, quarter=quarter_words))}</caption>"
+            + "<colgroup>"
+            + "".join(f"<col class='c{i}'>" for i in range(1, 8))
+            + "</colgroup><thead><tr>"
+        )
+        add(
+            "".join(f"<th scope='col'>{e(t('board.' + h, lang))}</th>" for h in headers)
+            + "</tr></thead><tbody>"
+        )
         for r in table_rows(diff, indicators, lang, a["id"]):
-            add(f"<tr><th scope='row'>{e(r['indicator'])}</th><td>{e(r['latest'])}<br><span class='small'>{e(r['period'])}</span></td>"
+            add(
+                f"<tr><th scope='row'>{e(r['indicator'])}</th><td>{e(r['latest'])}<br><span class='small'>{e(r['period'])}</span></td>"
                 f"<td>{cell(r['quarter'])}</td><td>{cell(r['year'])}</td><td>{e(r['wales'])}</td>"
-                f"<td>{e(r['trend'])}</td><td>{e(r['notes'])}</td></tr>")
+                f"<td>{e(r['trend'])}</td><td>{e(r['notes'])}</td></tr>"
+            )
         add("</tbody></table>")
         ids = rows["indicator_id"].tolist()
         points = _chart_points(series, indicators, ids, lang)
@@ -252,22 +335,33 @@ def build(quarter: str | None, lang: str) -> Pack:
             svg = to_svg(area_chart(points, lang))
             alt_text = t("board.chart_alt", lang, area=name, n=len(ids))
             data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-            add(f"<figure><img src='{data_uri}' alt='{e(alt_text)}'><figcaption>{e(t('board.chart_caption', lang))}</figcaption></figure>")
+            add(
+                f"<figure><img src='{data_uri}' alt='{e(alt_text)}'><figcaption>{e(t('board.chart_caption', lang))}</figcaption></figure>"
+            )
         add("</section>")
 
     add(f"<section id='new' class='major'><h2>{e(t('board.h_new', lang))}</h2>")
-    add(f"<p>{e(t('board.new_intro', lang, wrexham=diff.new_counts.get('wrexham', 0), wards=diff.new_counts.get('ward', 0)))}</p>")
+    add(
+        f"<p>{e(t('board.new_intro', lang, wrexham=diff.new_counts.get('wrexham', 0), wards=diff.new_counts.get('ward', 0)))}</p>"
+    )
     new = new_figures_grouped(diff.new_figures)
     if new.empty:
         add(f"<p>{e(t('board.none_new', lang))}</p>")
     else:
-        add(f"<table><caption>{e(t('board.new_caption', lang))}</caption><thead><tr>"
-            + "".join(f"<th scope='col'>{e(t('board.' + h, lang))}</th>" for h in ("col_indicator", "col_periods", "value_last", "col_kind"))
-            + "</tr></thead><tbody>")
+        add(
+            f"<table><caption>{e(t('board.new_caption', lang))}</caption><thead><tr>"
+            + "".join(
+                f"<th scope='col'>{e(t('board.' + h, lang))}</th>"
+                for h in ("col_indicator", "col_periods", "value_last", "col_kind")
+            )
+            + "</tr></thead><tbody>"
+        )
         for r in new.to_dict("records"):
             ind = indicators[r["indicator_id"]]
-            add(f"<tr><th scope='row'>{e(ind[f'short_name_{lang}'])}</th><td>{e(periods_text(r, ind, lang))}</td>"
-                f"<td>{e(value_text(r['value'], ind, r['note_codes'], lang))}</td><td>{e(t('board.kind_' + r['kind'], lang))}</td></tr>")
+            add(
+                f"<tr><th scope='row'>{e(ind[f'short_name_{lang}'])}</th><td>{e(periods_text(r, ind, lang))}</td>"
+                f"<td>{e(value_text(r['value'], ind, r['note_codes'], lang))}</td><td>{e(t('board.kind_' + r['kind'], lang))}</td></tr>"
+            )
         add("</tbody></table>")
     add("</section>")
 
@@ -277,30 +371,45 @@ def build(quarter: str | None, lang: str) -> Pack:
     elif diff.revisions.empty:
         add(f"<p>{e(t('board.none_revisions', lang))}</p>")
     else:
-        add(f"<p>{e(t('board.revisions_intro', lang, n=len(diff.revisions), previous=period_label(diff.previous_vintage, 'quarterly', lang)))}</p>")
-        add(f"<table><caption>{e(t('board.revisions_caption', lang))}</caption><thead><tr>"
-            + "".join(f"<th scope='col'>{e(t('board.' + h, lang))}</th>" for h in
-                      ("col_indicator", "col_period", "col_before", "col_now", "col_partner", "col_reason"))
-            + "</tr></thead><tbody>")
+        add(
+            f"<p>{e(t('board.revisions_intro', lang, n=len(diff.revisions), previous=period_label(diff.previous_vintage, 'quarterly', lang)))}</p>"
+        )
+        add(
+            f"<table><caption>{e(t('board.revisions_caption', lang))}</caption><thead><tr>"
+            + "".join(
+                f"<th scope='col'>{e(t('board.' + h, lang))}</th>"
+                for h in ("col_indicator", "col_period", "col_before", "col_now", "col_partner", "col_reason")
+            )
+            + "</tr></thead><tbody>"
+        )
         for r in diff.revisions.to_dict("records"):
             ind = indicators[r["indicator_id"]]
-            add(f"<tr><th scope='row'>{e(ind[f'short_name_{lang}'])}</th><td>{e(period_label(r['period'], ind['frequency'], lang))}</td>"
+            add(
+                f"<tr><th scope='row'>{e(ind[f'short_name_{lang}'])}</th><td>{e(period_label(r['period'], ind['frequency'], lang))}</td>"
                 f"<td>{e(value_text(r['old_value'], ind, r['old_codes'], lang))}</td><td>{e(value_text(r['new_value'], ind, r['new_codes'], lang))}</td>"
-                f"<td>{e(r['partner'])}</td><td>{e(r['reason'])}</td></tr>")
+                f"<td>{e(r['partner'])}</td><td>{e(r['reason'])}</td></tr>"
+            )
         add("</tbody></table>")
     add("</section>")
 
     add(f"<section id='about'><h2>{e(t('board.h_about', lang))}</h2><ul>")
     for key in ("about_judgements", "about_changes", "about_exceptions", "about_revisions"):
         add(f"<li>{e(t('board.' + key, lang))}</li>")
-    for key in ("withheld_explained", "not_available_explained", "provisional_explained", "estimated_explained"):
+    for key in (
+        "withheld_explained",
+        "not_available_explained",
+        "provisional_explained",
+        "estimated_explained",
+    ):
         add(f"<li>{e(t('common.' + key, lang))}</li>")
     add("</ul></section></main>")
 
     title = f"{t('board.pack_title', lang)}: {quarter_words}"
-    page = (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
-            f"<style>{css}</style></head><body>{''.join(body)}</body></html>")
+    page = (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{e(title)}</title>"
+        f"<style>{css}</style></head><body>{''.join(body)}</body></html>"
+    )
     return Pack(html=page, diff=diff, quarter=chosen, seconds=time.perf_counter() - started)
 
 

@@ -9,6 +9,7 @@ nothing when that vintage is already kept.
 
     python scripts/demo_vintages.py --inbox data/inbox --published data/build/published.duckdb
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ def keep_previous(inbox: Path, published: Path, quarters: int = 1) -> list[Path]
     for _ in range(quarters):
         reporting_end = previous_quarter_end(reporting_end)
         from etl.periods import quarter_of
+
         target = vintage_path(published.parent, quarter_of(reporting_end))
         if target.exists():
             kept.append(target)
@@ -74,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         kept = keep_previous(args.inbox, args.published, args.quarters)
-    except Exception as failure:    # noqa: BLE001 - one clear line for the Makefile, not a traceback
+    except Exception as failure:  # noqa: BLE001 - one clear line for the Makefile, not a traceback
         print(f"error: could not build the earlier vintage: {failure}", file=sys.stderr)
         return 1
     print(f"earlier vintages kept: {', '.join(p.name for p in kept)} ({time.perf_counter() - started:.1f} s)")

@@ -2,6 +2,7 @@
 
 Usage: .venv/bin/python scripts/screenshots.py BASE_URL OUT_DIR path1 path2 ...  (paths like '/?lang=cy')
 """
+
 from __future__ import annotations
 
 import sys
@@ -9,8 +10,16 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def wait_idle(page, timeout: float = 30000) -> None:

@@ -8,6 +8,7 @@ space of the coefficient matrix (equivalently, it has a zero component in every 
 direction). This is the attack the issue asks for ("wards vs Wrexham, breakdown sums"),
 generalised to every combination of published values at once.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,13 +1,11 @@
 """Fixtures shared by the tests (helpers they import by name live in support.py)."""
+
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from support import ROOT, SHARED_REFERENCE, Inbox, open_published, police_csv  # noqa: E402,F401
+from support import ROOT, SHARED_REFERENCE, Inbox, open_published, police_csv  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +33,7 @@ def inbox(tmp_path) -> Inbox:
 
 # --- a whole demo pipeline, built once per test session --------------------------------------
 
+
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory) -> dict[str, Path]:
     """Demo extracts (scale 1) -> warehouse -> published file, built once per session.
@@ -48,8 +47,13 @@ def demo_build(tmp_path_factory) -> dict[str, Path]:
     generate(folder / "inbox", seed=20260401, scale=1.0)
     build_warehouse(folder / "inbox", folder / "warehouse.duckdb", progress=False)
     report = publish(folder / "warehouse.duckdb", folder / "published")
-    return {"inbox": folder / "inbox", "warehouse": folder / "warehouse.duckdb",
-            "published": report.path, "published_dir": folder / "published", "report": report}
+    return {
+        "inbox": folder / "inbox",
+        "warehouse": folder / "warehouse.duckdb",
+        "published": report.path,
+        "published_dir": folder / "published",
+        "report": report,
+    }
 
 
 @pytest.fixture

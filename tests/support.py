@@ -1,19 +1,17 @@
 """Helpers shared by the tests (imported by name; conftest.py holds only fixtures)."""
+
 from __future__ import annotations
 
 import datetime as dt
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 class Inbox:
@@ -24,11 +22,12 @@ class Inbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.warehouse = folder.parent / "warehouse.duckdb"
 
-    def add(self, name: str, content: bytes | str, received: str = "2026-01-15 09:00",
-            encoding: str = "utf-8") -> Path:
+    def add(
+        self, name: str, content: bytes | str, received: str = "2026-01-15 09:00", encoding: str = "utf-8"
+    ) -> Path:
         path = self.folder / name
         path.write_bytes(content.encode(encoding) if isinstance(content, str) else content)
-        stamp = dt.datetime.fromisoformat(received).replace(tzinfo=dt.timezone.utc).timestamp()
+        stamp = dt.datetime.fromisoformat(received).replace(tzinfo=dt.UTC).timestamp()
         os.utime(path, (stamp, stamp))
         return path
 
@@ -55,8 +54,9 @@ def police_csv(*rows: str) -> str:
 def open_published(path):
     """Open a published file exactly as the app does. DuckDB refuses a second connection to a
     file with a different configuration in the same process, so tests must match the app's."""
-    return duckdb.connect(str(path), read_only=True,
-                          config={"enable_external_access": False, "lock_configuration": True})
+    return duckdb.connect(
+        str(path), read_only=True, config={"enable_external_access": False, "lock_configuration": True}
+    )
 
 
 def axe_script() -> Path:
@@ -65,7 +65,12 @@ def axe_script() -> Path:
     if not script.exists():
         npm = shutil.which("npm")
         assert npm, "npm is needed to install axe-core (apt-get install npm)"
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=ROOT, check=True,
-                       capture_output=True, timeout=300)
+        subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     assert script.exists()
     return script

@@ -1,6 +1,7 @@
 """The HTTP API (api/) through Starlette's TestClient: the documented routes, short JSON errors
 (never a trace or a path), bounded results, the same bytes as the page's files, and hypothesis
 throwing arbitrary parameters at it: only 200 with valid data or 4xx with a JSON error."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +11,8 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.applications import Starlette
 
 from api import routes
@@ -38,10 +40,20 @@ class Client:
             path, query = path.split("?", 1)
         else:
             query = urlencode(params or {}) if not isinstance(params, list) else urlencode(params)
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-                 "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
-                 "query_string": query.encode("latin-1", "replace"), "headers": [(b"host", b"testserver")],
-                 "client": ("127.0.0.1", 1), "server": ("testserver", 80)}
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": method,
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode(),
+            "root_path": "",
+            "query_string": query.encode("latin-1", "replace"),
+            "headers": [(b"host", b"testserver")],
+            "client": ("127.0.0.1", 1),
+            "server": ("testserver", 80),
+        }
         sent = {"status": None, "headers": {}, "body": b""}
 
         async def receive():
@@ -102,8 +114,9 @@ def test_csv_and_json_agree_and_match_the_page_files(client):
     assert document["rows"] == len(rows) - 1 == len(document["data"])
     assert [f["title"] for f in document["fields"]] == rows[0]
     for kind in ("xlsx", "zip"):
-        assert client.get(f"/api/v1/data.{kind}", params=params).content == \
-            extract.FORMATS[kind][0](extract.parse(params))
+        assert client.get(f"/api/v1/data.{kind}", params=params).content == extract.FORMATS[kind][0](
+            extract.parse(params)
+        )
 
 
 def test_withheld_values_are_null_with_note_c_in_json(client):
@@ -113,17 +126,20 @@ def test_withheld_values_are_null_with_note_c_in_json(client):
     assert document["notes"]["c"]
 
 
-@pytest.mark.parametrize("query, status, code", [
-    ("colour=red", 400, "unknown_parameter"),
-    ("indicator=S2&indicator=S3", 400, "repeated_parameter"),
-    ("indicator=S2%27%20OR%201%3D1%20--", 400, "unknown_value"),
-    ("area=%3Cscript%3E", 400, "unknown_value"),
-    ("lang=de", 400, "unknown_value"),
-    ("indicator=" + "S" * 1500, 400, "parameter_too_long"),
-    ("area=all&breakdown=any", 400, "too_many_rows"),
-    ("indicator=" + "S2," * 2000, 414, "query_too_long"),
-    ("from=%ff%fe", 400, "unknown_value"),
-])
+@pytest.mark.parametrize(
+    "query, status, code",
+    [
+        ("colour=red", 400, "unknown_parameter"),
+        ("indicator=S2&indicator=S3", 400, "repeated_parameter"),
+        ("indicator=S2%27%20OR%201%3D1%20--", 400, "unknown_value"),
+        ("area=%3Cscript%3E", 400, "unknown_value"),
+        ("lang=de", 400, "unknown_value"),
+        ("indicator=" + "S" * 1500, 400, "parameter_too_long"),
+        ("area=all&breakdown=any", 400, "too_many_rows"),
+        ("indicator=" + "S2," * 2000, 414, "query_too_long"),
+        ("from=%ff%fe", 400, "unknown_value"),
+    ],
+)
 def test_bad_requests_get_short_json_errors(client, query, status, code):
     response = client.get("/api/v1/data.csv?" + query)
     assert response.status_code == status
@@ -156,8 +172,12 @@ VALID = {
     "vintage": ["latest", "2026-27-Q2"],
 }
 names = st.one_of(st.sampled_from(list(VALID)), st.text(max_size=12))
-junk = st.one_of(st.text(max_size=60), st.text(alphabet="=+-@\t\r'\";%<>&,\x00\\/ ", max_size=20),
-                 st.just("x" * 1200), st.binary(max_size=20).map(lambda b: b.decode("latin-1")))
+junk = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet="=+-@\t\r'\";%<>&,\x00\\/ ", max_size=20),
+    st.just("x" * 1200),
+    st.binary(max_size=20).map(lambda b: b.decode("latin-1")),
+)
 
 
 @st.composite
@@ -169,8 +189,11 @@ def queries(draw):
     return items
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=250,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(items=queries(), kind=st.sampled_from(["csv", "json", "indicators"]))
 def test_arbitrary_parameters_get_200_with_data_or_4xx_json(client, items, kind):
     path = "/api/v1/indicators" if kind == "indicators" else f"/api/v1/data.{kind}"

@@ -1,10 +1,10 @@
 """The About page (what the dashboard is, sources, methods, accessibility and Welsh language
 statements, licences), server-side (AppTest), in both languages."""
+
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import ROOT, open_published
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000]
@@ -38,31 +38,52 @@ def test_about_in_english(app_env):
     at = run("en")
     assert not at.exception
     assert at.title[0].value == "About this dashboard"
-    assert [h.value for h in at.header] == ["Where the data comes from", "How the figures are worked out",
-                                           "Downloads and the API", "Accessibility statement",
-                                           "Welsh language statement", "Data sources and licences"]
+    assert [h.value for h in at.header] == [
+        "Where the data comes from",
+        "How the figures are worked out",
+        "Downloads and the API",
+        "Accessibility statement",
+        "Welsh language statement",
+        "Data sources and licences",
+    ]
     assert any("/api/v1/openapi.json" in c.value for c in at.code)
     body = text(at)
     for partner in partners(app_env["published"], "en"):
         assert f"- {partner}" in body
-    assert "**These are demo figures.**" in body                    # the demo file says so
+    assert "**These are demo figures.**" in body  # the demo file says so
     # methods in plain words
-    for words in ("95% confidence interval", "Wilson", "Byar", "latest five periods", "2.66",
-                  "counts from 1 to 4 are withheld", "never as 0"):
+    for words in (
+        "95% confidence interval",
+        "Wilson",
+        "Byar",
+        "latest five periods",
+        "2.66",
+        "counts from 1 to 4 are withheld",
+        "never as 0",
+    ):
         assert words in body, words
     for code in ("c = withheld", "x = not available", "e = estimated", "p = provisional"):
         assert code in body
     # the accessibility statement has what the regulations ask for
-    for words in ("WCAG) version 2.2 at level AA", "partially compliant", "What we know is not fully accessible",
-                  "Reporting a problem", "Equality and Human Rights Commission (EHRC)",
-                  "Equality Advisory and Support Service (EASS)",
-                  "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018"):
+    for words in (
+        "WCAG) version 2.2 at level AA",
+        "partially compliant",
+        "What we know is not fully accessible",
+        "Reporting a problem",
+        "Equality and Human Rights Commission (EHRC)",
+        "Equality Advisory and Support Service (EASS)",
+        "Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018",
+    ):
         assert words in body, words
     # the Welsh language statement
     assert "Welsh Language Standards" in body and "language switch is on every page" in body
     # sources and licences
-    for words in ("Open Government Licence v3.0", "Contains OS data © Crown copyright and database right 2022",
-                  "Welsh Index of Multiple Deprivation (WIMD) 2019", "computed by this dashboard from the ward centroids"):
+    for words in (
+        "Open Government Licence v3.0",
+        "Contains OS data © Crown copyright and database right 2022",
+        "Welsh Index of Multiple Deprivation (WIMD) 2019",
+        "computed by this dashboard from the ward centroids",
+    ):
         assert words in body, words
     assert at.get("page_link")[0].proto.page == "data_quality"
 
@@ -71,15 +92,24 @@ def test_about_in_welsh(app_env):
     at = run("cy")
     assert not at.exception
     assert at.title[0].value == "Ynghylch y dangosfwrdd hwn"
-    assert [h.value for h in at.header][2:5] == ["Lawrlwytho a'r API", "Datganiad hygyrchedd",
-                                                 "Datganiad iaith Gymraeg"]
+    assert [h.value for h in at.header][2:5] == [
+        "Lawrlwytho a'r API",
+        "Datganiad hygyrchedd",
+        "Datganiad iaith Gymraeg",
+    ]
     body = text(at)
     for partner in partners(app_env["published"], "cy"):
         assert f"- {partner}" in body
-    for words in ("Ffigurau enghreifftiol yw'r rhain", "Comisiwn Cydraddoldeb a Hawliau Dynol (EHRC)",
-                  "Gwasanaeth Cynghori a Chymorth Cydraddoldeb (EASS)", "yn cydymffurfio'n rhannol",
-                  "Safonau'r Gymraeg", "Trwydded Llywodraeth Agored v3.0", "â [Chomisiynydd y Gymraeg]",
-                  "c = wedi'i atal"):
+    for words in (
+        "Ffigurau enghreifftiol yw'r rhain",
+        "Comisiwn Cydraddoldeb a Hawliau Dynol (EHRC)",
+        "Gwasanaeth Cynghori a Chymorth Cydraddoldeb (EASS)",
+        "yn cydymffurfio'n rhannol",
+        "Safonau'r Gymraeg",
+        "Trwydded Llywodraeth Agored v3.0",
+        "â [Chomisiynydd y Gymraeg]",
+        "c = wedi'i atal",
+    ):
         assert words in body, words
     assert "Equality and Human Rights Commission" not in body
 

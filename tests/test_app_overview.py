@@ -1,9 +1,9 @@
 """The app shell and the Overview page, server-side (AppTest), in both languages."""
+
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import ROOT, open_published
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "cy; DROP TABLE indicator"]
@@ -33,7 +33,13 @@ def test_overview_in_welsh(app_env):
     at = run("cy")
     assert not at.exception
     assert at.title[0].value == "Sut mae plant a theuluoedd Wrecsam yn dod ymlaen?"
-    assert [h.value for h in at.header][:5] == ["Hapus", "Iach", "Diogel", "Cydnerth", "System cymorth cynnar"]
+    assert [h.value for h in at.header][:5] == [
+        "Hapus",
+        "Iach",
+        "Diogel",
+        "Cydnerth",
+        "System cymorth cynnar",
+    ]
     assert any("Data enghreifftiol" in w.value for w in at.warning)
 
 
@@ -52,7 +58,7 @@ def test_hostile_language_falls_back_with_a_notice(app_env, bad):
     assert at.title[0].value == "How are Wrexham's children and families doing?"
     notices = [i.value for i in at.info]
     assert any("does not exist (language)" in n for n in notices)
-    assert all(bad[:20] not in n for n in notices)       # the notice never repeats the link
+    assert all(bad[:20] not in n for n in notices)  # the notice never repeats the link
 
 
 @pytest.mark.parametrize("bad", HOSTILE + ["2019-20-Q1", "../../etc/passwd"])

@@ -1,4 +1,5 @@
 """The board's quarter: the diff between two constructed vintages, and the Board page (AppTest)."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,8 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from support import ROOT
+
 from dashboard.board_view import new_figures_grouped, normalise_quarter, quarter_diff
 from dashboard.i18n import t
 
@@ -17,43 +18,87 @@ W = "W06000006"
 
 # --- constructed vintages ------------------------------------------------------------------------
 
+
 def indicator(indicator_id, polarity="low_good", area="safe", order=1, target=None):
-    return {"indicator_id": indicator_id, "status": "published", "display_order": order, "outcome_area": area,
-            "frequency": "quarterly", "value_type": "proportion", "polarity": polarity, "target_value": target,
-            "lead_partner": "childrens_services", "load_ids": "[]", "name_en": indicator_id,
-            "short_name_en": indicator_id}
+    return {
+        "indicator_id": indicator_id,
+        "status": "published",
+        "display_order": order,
+        "outcome_area": area,
+        "frequency": "quarterly",
+        "value_type": "proportion",
+        "polarity": polarity,
+        "target_value": target,
+        "lead_partner": "childrens_services",
+        "load_ids": "[]",
+        "name_en": indicator_id,
+        "short_name_en": indicator_id,
+    }
 
 
-QUARTERS = [("2025-26 Q1", "2025-06-30"), ("2025-26 Q2", "2025-09-30"), ("2025-26 Q3", "2025-12-31"),
-            ("2025-26 Q4", "2026-03-31"), ("2026-27 Q1", "2026-06-30"), ("2026-27 Q2", "2026-09-30")]
+QUARTERS = [
+    ("2025-26 Q1", "2025-06-30"),
+    ("2025-26 Q2", "2025-09-30"),
+    ("2025-26 Q3", "2025-12-31"),
+    ("2025-26 Q4", "2026-03-31"),
+    ("2026-27 Q1", "2026-06-30"),
+    ("2026-27 Q2", "2026-09-30"),
+]
 
 
-def rows(indicator_id, values, wales="similar", wales_998="similar", trend="no significant change",
-         area_code=W, codes=None, spc=None):
+def rows(
+    indicator_id,
+    values,
+    wales="similar",
+    wales_998="similar",
+    trend="no significant change",
+    area_code=W,
+    codes=None,
+    spc=None,
+):
     """One row per quarter (values may be shorter than QUARTERS: the later vintage has more)."""
     out = []
     for i, value in enumerate(values):
         period, end = QUARTERS[i]
         last = i == len(values) - 1
-        out.append({"indicator_id": indicator_id, "period": period, "period_end": pd.Timestamp(end),
-                    "area_type": "wrexham" if area_code == W else "ward", "area_code": area_code,
-                    "breakdown": "all", "breakdown_value": "all", "value": value,
-                    "note_codes": (codes or {}).get(i, "p" if last else ""), "wales_value": 30.0,
-                    "compared_to_wales": wales if last else "similar",
-                    "compared_to_wales_998": wales_998 if last else "similar",
-                    "trend_judgement": trend, "spc_signal": spc, "target_met": None})
+        out.append(
+            {
+                "indicator_id": indicator_id,
+                "period": period,
+                "period_end": pd.Timestamp(end),
+                "area_type": "wrexham" if area_code == W else "ward",
+                "area_code": area_code,
+                "breakdown": "all",
+                "breakdown_value": "all",
+                "value": value,
+                "note_codes": (codes or {}).get(i, "p" if last else ""),
+                "wales_value": 30.0,
+                "compared_to_wales": wales if last else "similar",
+                "compared_to_wales_998": wales_998 if last else "similar",
+                "trend_judgement": trend,
+                "spc_signal": spc,
+                "target_met": None,
+            }
+        )
     return out
 
 
 @pytest.fixture
 def vintages():
-    indicators = pd.DataFrame([indicator("A", order=1), indicator("B", order=2), indicator("C", order=3),
-                               indicator("D", polarity="high_good", order=4, area="happy")])
+    indicators = pd.DataFrame(
+        [
+            indicator("A", order=1),
+            indicator("B", order=2),
+            indicator("C", order=3),
+            indicator("D", polarity="high_good", order=4, area="happy"),
+        ]
+    )
     before = pd.DataFrame(
         rows("A", [30, 31, 32, 33, 34], wales="similar", trend="no significant change")
         + rows("B", [20, 21, 22, 23, 24], wales="similar")
         + rows("C", [10, 10, 10, 10, 10])
-        + rows("D", [50, 51, 52, 53, 54], codes={3: "x"}))
+        + rows("D", [50, 51, 52, 53, 54], codes={3: "x"})
+    )
     after = pd.DataFrame(
         # A: significantly worse than Wales and getting worse (and the trend changed)
         rows("A", [30, 31, 32, 33, 34, 36], wales="worse", wales_998="worse", trend="getting worse")
@@ -63,7 +108,8 @@ def vintages():
         + rows("C", [10, 10, 10, 10, 10])
         # D: Q4 arrived late (was 'x'), a new ward figure, and a new quarter
         + rows("D", [50, 51, 52, 53, 54, 56])
-        + rows("D", [5, 6, 7, 8, 9, 10], area_code="W05001000"))
+        + rows("D", [5, 6, 7, 8, 9, 10], area_code="W05001000")
+    )
     info = {"vintage": "2026-27 Q2", "reporting_end": pd.Timestamp("2026-09-30")}
     previous = {"vintage": "2026-27 Q1", "reporting_end": pd.Timestamp("2026-06-30")}
     return indicators, before, after, info, previous
@@ -74,9 +120,12 @@ def test_new_figures_are_new_periods_and_late_arrivals(vintages):
     diff = quarter_diff(indicators, after, before, info, previous)
     new = diff.new_figures
     assert set(zip(new["indicator_id"], new["period"], new["kind"])) == {
-        ("A", "2026-27 Q2", "new_period"), ("B", "2026-27 Q2", "new_period"),
-        ("D", "2026-27 Q2", "new_period"), ("D", "2025-26 Q4", "arrived")}
-    assert diff.new_counts == {"wrexham": 4, "ward": 6}     # no ward rows before: all six are new
+        ("A", "2026-27 Q2", "new_period"),
+        ("B", "2026-27 Q2", "new_period"),
+        ("D", "2026-27 Q2", "new_period"),
+        ("D", "2025-26 Q4", "arrived"),
+    }
+    assert diff.new_counts == {"wrexham": 4, "ward": 6}  # no ward rows before: all six are new
     flags = diff.rows.set_index("indicator_id")["is_new"].to_dict()
     assert flags == {"A": True, "B": True, "C": False, "D": True}
     grouped = new_figures_grouped(new)
@@ -105,11 +154,17 @@ def test_category_and_trend_changes(vintages):
 def test_changes_since_last_quarter_and_last_year(vintages):
     indicators, before, after, info, previous = vintages
     by_id = quarter_diff(indicators, after, before, info, previous).rows.set_index("indicator_id")
-    assert by_id.loc["A", "change_quarter"] == pytest.approx(2) and by_id.loc["A", "direction_quarter"] == "worse"
-    assert by_id.loc["A", "change_year"] == pytest.approx(5) and by_id.loc["A", "year_ago_period"] == "2025-26 Q2"
-    assert by_id.loc["D", "direction_quarter"] == "better"          # high is good for D
+    assert (
+        by_id.loc["A", "change_quarter"] == pytest.approx(2)
+        and by_id.loc["A", "direction_quarter"] == "worse"
+    )
+    assert (
+        by_id.loc["A", "change_year"] == pytest.approx(5)
+        and by_id.loc["A", "year_ago_period"] == "2025-26 Q2"
+    )
+    assert by_id.loc["D", "direction_quarter"] == "better"  # high is good for D
     assert by_id.loc["C", "direction_quarter"] == "same"
-    assert by_id.loc["A", "run"] == 5                               # up five quarters running
+    assert by_id.loc["A", "run"] == 5  # up five quarters running
 
 
 def test_exceptions_worse_and_worsening_first_then_newly_worse(vintages):
@@ -129,14 +184,24 @@ def test_without_an_earlier_vintage_nothing_is_a_revision(vintages):
     assert set(diff.new_figures["period"]) == {"2026-27 Q2"}
 
 
-@pytest.mark.parametrize("text, expected", [("2026-27Q2", "2026-27-Q2"), ("2026-27 Q2", "2026-27-Q2"),
-                                            ("2026-27-q1", "2026-27-Q1"), ("2026-28Q2", None), ("<script>", None),
-                                            ("x" * 5000, None), ("", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-27Q2", "2026-27-Q2"),
+        ("2026-27 Q2", "2026-27-Q2"),
+        ("2026-27-q1", "2026-27-Q1"),
+        ("2026-28Q2", None),
+        ("<script>", None),
+        ("x" * 5000, None),
+        ("", None),
+    ],
+)
 def test_quarters_are_read_strictly(text, expected):
     assert normalise_quarter(text) == expected
 
 
 # --- the page --------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def two_vintages(demo_build, tmp_path_factory):
@@ -178,8 +243,11 @@ def run(lang="en", **params) -> AppTest:
 
 
 def texts(at) -> str:
-    return "\n".join(e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -191,11 +259,19 @@ def test_board_page_shows_the_quarter_against_the_last(board_env, lang):
     assert ("Diogel" if lang == "cy" else "Safe") in headers
     assert at.selectbox(key="quarter").value == "2026-27-Q2"
     text = texts(at)
-    assert t("board.compared_with", lang, previous=("Ebrill i Fehefin 2026" if lang == "cy" else "April to June 2026")) in text
+    assert (
+        t(
+            "board.compared_with",
+            lang,
+            previous=("Ebrill i Fehefin 2026" if lang == "cy" else "April to June 2026"),
+        )
+        in text
+    )
     assert len(at.download_button) == 2
-    revisions = at.dataframe[-1].value           # the last table on the page
-    assert list(revisions.columns)[:4] == [t("board." + c, lang) for c in ("col_indicator", "col_period",
-                                                                         "col_before", "col_now")]
+    revisions = at.dataframe[-1].value  # the last table on the page
+    assert list(revisions.columns)[:4] == [
+        t("board." + c, lang) for c in ("col_indicator", "col_period", "col_before", "col_now")
+    ]
     period = "Ionawr i Fawrth 2026" if lang == "cy" else "January to March 2026"
     s2 = revisions[revisions.iloc[:, 1] == period]
     assert len(s2) >= 1, "the constructed revision (S2, January to March 2026) is listed"

@@ -1,5 +1,6 @@
 """The board pack from the command line: PDF in English and Welsh (text checked with pypdf),
 bad input exits non-zero with a message, and the HTML pack passes axe-core in Debian's chromium."""
+
 from __future__ import annotations
 
 import os
@@ -10,13 +11,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from support import ROOT, axe_script
-from dashboard.i18n import t
 from test_board import two_vintages  # noqa: F401  (the fixture: demo file + a constructed earlier vintage)
 
-AREAS = {"en": ["Happy", "Healthy", "Safe", "Resilient", "Early help system"],
-         "cy": ["Hapus", "Iach", "Diogel", "Cydnerth", "System cymorth cynnar"]}
+from dashboard.i18n import t
+
+AREAS = {
+    "en": ["Happy", "Healthy", "Safe", "Resilient", "Early help system"],
+    "cy": ["Hapus", "Iach", "Diogel", "Cydnerth", "System cymorth cynnar"],
+}
 QUARTER = {"en": "July to September 2026", "cy": "Gorffennaf i Fedi 2026"}
 EXCEPTION = {"en": "Children looked after placed outside Wrexham", "cy": None}
 
@@ -39,8 +42,14 @@ def pack_files(two_vintages, tmp_path_factory):  # noqa: F811
 
 def boardpack(published: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PEH_PUBLISHED": str(published)}
-    return subprocess.run([sys.executable, "-m", "reports", "boardpack", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "reports", "boardpack", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("lang", ["en", "cy"])
@@ -57,14 +66,22 @@ def test_pdf_pack_says_the_quarter_every_area_and_the_exceptions(pack_files, tmp
     assert QUARTER[lang] in flat
     for area in AREAS[lang]:
         assert area in flat, area
-    for key in ("h_contents", "h_summary", "h_exceptions", "h_worse_and_worsening", "h_newly_worse", "h_new",
-                "h_revisions"):
+    for key in (
+        "h_contents",
+        "h_summary",
+        "h_exceptions",
+        "h_worse_and_worsening",
+        "h_newly_worse",
+        "h_new",
+        "h_revisions",
+    ):
         assert t(f"board.{key}", lang) in flat, key
     # the exception made in the fixture is listed under its heading
     exceptions = flat.split(t("board.h_worse_and_worsening", lang))[-1]
     name = EXCEPTION[lang] or t("board.h_exceptions", lang)
     if lang == "cy":
         import duckdb as db
+
         con = db.connect(str(pack_files), read_only=True)
         name = con.execute("SELECT name_cy FROM indicator WHERE indicator_id = 'S9'").fetchall()[0][0]
         con.close()
@@ -84,11 +101,14 @@ def test_pdf_pack_says_the_quarter_every_area_and_the_exceptions(pack_files, tmp
     assert len(pages) > 5
 
 
-@pytest.mark.parametrize("quarter, expected", [
-    ("2019-20Q1", "the first quarter published is 2026-27 Q1"),
-    ("2030-31Q1", "the latest quarter published is 2026-27 Q2"),
-    ("Q2 please", "is not a quarter"),
-])
+@pytest.mark.parametrize(
+    "quarter, expected",
+    [
+        ("2019-20Q1", "the first quarter published is 2026-27 Q1"),
+        ("2030-31Q1", "the latest quarter published is 2026-27 Q2"),
+        ("Q2 please", "is not a quarter"),
+    ],
+)
 def test_bad_quarters_exit_non_zero_with_a_message(pack_files, tmp_path, quarter, expected):
     out = tmp_path / "pack.pdf"
     done = boardpack(pack_files, "--quarter", quarter, "--out", str(out))
@@ -126,9 +146,18 @@ def test_html_pack_passes_axe_in_chromium(pack_files, tmp_path, lang):
     if not Path(chromium).exists():
         pytest.fail("Debian's chromium is needed (make chromium)")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=[
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             page = browser.new_page()
             page.goto(out.as_uri())

@@ -5,6 +5,7 @@ wards and breakdowns that add up exactly, and plausible levels.
 
 The demo warehouse is built once per test session (demo data at scale 1, then `etl build`).
 """
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,21 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-
 from support import ROOT
+
 from indicators.catalogue import DEFINITIONS_DIR, TEXT_FIELDS, CatalogueError, load_catalogue
 
 WREXHAM = "W06000006"
-REPORTING_END = "2026-09-30"       # the demo's last complete quarter
+REPORTING_END = "2026-09-30"  # the demo's last complete quarter
 KEY = ["period", "area_code", "breakdown", "breakdown_value"]
-CONTRACT_TYPES = {"period": "VARCHAR", "area_code": "VARCHAR", "breakdown": "VARCHAR",
-                  "breakdown_value": "VARCHAR", "numerator": "DOUBLE", "denominator": "DOUBLE"}
+CONTRACT_TYPES = {
+    "period": "VARCHAR",
+    "area_code": "VARCHAR",
+    "breakdown": "VARCHAR",
+    "breakdown_value": "VARCHAR",
+    "numerator": "DOUBLE",
+    "denominator": "DOUBLE",
+}
 OPTIONAL_TYPES = {"numerator_partner_suppressed": "INTEGER"}
 RANGES_FILE = ROOT / "tests" / "fixtures" / "indicator_ranges.yaml"
 
@@ -68,7 +75,9 @@ def test_texts_are_whole_in_both_languages(path):
     if raw.get("target"):
         assert set(raw["target"]) == {"value", "en", "cy"}, raw["target"]
     for language in ("en", "cy"):
-        assert len(str(raw["short_name"][language])) <= 45, f"short_name ({language}) is long for a chart title"
+        assert len(str(raw["short_name"][language])) <= 45, (
+            f"short_name ({language}) is long for a chart title"
+        )
 
 
 def test_benchmarks_only_where_wales_figures_exist():
@@ -82,7 +91,9 @@ def test_benchmarks_only_where_wales_figures_exist():
 
 def test_disclosure_keys_shared_as_the_relations_need():
     keys = {ind.disclosure.count_key for ind in FRAMEWORK.indicators}
-    keys |= {ind.disclosure.denominator_key for ind in FRAMEWORK.indicators if ind.disclosure.denominator_is_count}
+    keys |= {
+        ind.disclosure.denominator_key for ind in FRAMEWORK.indicators if ind.disclosure.denominator_is_count
+    }
     for relation in FRAMEWORK.relations:
         for key in [relation["total"], *relation["parts"]]:
             assert key in keys, f"relation key {key!r} is published by no indicator"
@@ -108,8 +119,9 @@ def test_an_unbroken_copy_loads(tmp_path):
     assert [ind.id for ind in load_catalogue(tmp_path).indicators] == ["S2"]
 
 
-@pytest.mark.parametrize("field", ["polarity", "frequency", "value_type", "sources", "breakdowns",
-                                   "disclosure", "caveats", "unit"])
+@pytest.mark.parametrize(
+    "field", ["polarity", "frequency", "value_type", "sources", "breakdowns", "disclosure", "caveats", "unit"]
+)
 def test_a_missing_field_is_refused_by_name(tmp_path, field):
     path, raw = _copy_definition(tmp_path)
     del raw[field]
@@ -130,9 +142,14 @@ def test_a_missing_welsh_text_is_refused_by_name(tmp_path, field):
 def test_a_text_split_by_a_comma_is_refused(tmp_path):
     """{en: per 10,000 children, ...} in a flow mapping loads as 'per 10' and a stray key."""
     path, _ = _copy_definition(tmp_path)
-    text = (DEFINITIONS_DIR / "S2.yaml").read_text(encoding="utf-8").replace(
-        'unit: {en: "per 10,000 children", cy: "fesul 10,000 o blant"}',
-        "unit: {en: per 10,000 children, cy: fesul 10,000 o blant}")
+    text = (
+        (DEFINITIONS_DIR / "S2.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            'unit: {en: "per 10,000 children", cy: "fesul 10,000 o blant"}',
+            "unit: {en: per 10,000 children, cy: fesul 10,000 o blant}",
+        )
+    )
     path.write_text(text, encoding="utf-8")
     assert "unit: {en: per 10,000 children" in path.read_text(encoding="utf-8")
     with pytest.raises(CatalogueError, match=r"S2.*'unit'"):
@@ -185,7 +202,7 @@ def con(demo_warehouse):
 
 @pytest.fixture(scope="session")
 def ward_codes(con) -> list[str]:
-    return [code for code, in con.execute("SELECT ward_code FROM wards ORDER BY 1").fetchall()]
+    return [code for (code,) in con.execute("SELECT ward_code FROM wards ORDER BY 1").fetchall()]
 
 
 @pytest.fixture(scope="session")
@@ -231,7 +248,7 @@ def test_one_row_per_period_area_and_breakdown(results, indicator_id):
 @pytest.mark.parametrize("indicator_id", INDICATOR_IDS)
 def test_periods_are_the_frequency_s_periods_up_to_the_reporting_end(con, results, indicator_id):
     ind = FRAMEWORK.indicator(indicator_id)
-    allowed = {p for p, in con.execute(f"SELECT period FROM periods_{ind.frequency}").fetchall()}
+    allowed = {p for (p,) in con.execute(f"SELECT period FROM periods_{ind.frequency}").fetchall()}
     periods = set(rows_of(results, indicator_id)["period"])
     assert periods <= allowed, sorted(periods - allowed)[:5]
 
@@ -267,7 +284,8 @@ def test_every_ward_for_every_period_and_a_wrexham_row(results, ward_codes, indi
         values = set(parts["breakdown_value"])
         per_period = parts.groupby("period")["breakdown_value"].agg(frozenset)
         assert set(per_period.index) == set(periods) and (per_period == frozenset(values)).all(), (
-            f"{breakdown}: not every value in every period")
+            f"{breakdown}: not every value in every period"
+        )
 
 
 @pytest.mark.parametrize("indicator_id", INDICATOR_IDS)
@@ -310,7 +328,9 @@ def test_breakdowns_add_up_to_the_total_exactly(results, indicator_id):
         assert set(sums.index) == set(totals.index), breakdown
         for column in columns:
             gap = sums[column] - totals[column].reindex(sums.index)
-            assert (gap == 0).all(), f"{breakdown} {column}s differ from the total in {list(gap[gap != 0].index)[:3]}"
+            assert (gap == 0).all(), (
+                f"{breakdown} {column}s differ from the total in {list(gap[gap != 0].index)[:3]}"
+            )
 
 
 @pytest.mark.parametrize("indicator_id", INDICATOR_IDS)
@@ -340,10 +360,17 @@ def _published_counts(results) -> pd.DataFrame:
     for ind in FRAMEWORK.indicators:
         frame = rows_of(results, ind.id)
         if ind.value_type != "money":
-            parts.append(frame[KEY].assign(key=ind.disclosure.count_key, value=frame["numerator"], source=ind.id))
+            parts.append(
+                frame[KEY].assign(key=ind.disclosure.count_key, value=frame["numerator"], source=ind.id)
+            )
         if ind.disclosure.denominator_is_count:
-            parts.append(frame[KEY].assign(key=ind.disclosure.denominator_key, value=frame["denominator"],
-                                           source=ind.id + " denominator"))
+            parts.append(
+                frame[KEY].assign(
+                    key=ind.disclosure.denominator_key,
+                    value=frame["denominator"],
+                    source=ind.id + " denominator",
+                )
+            )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -366,7 +393,9 @@ def test_declared_relations_hold_cell_by_cell(results):
             common = common.intersection(part.index)
         assert len(common) > 100, f"{relation['total']}: too few shared cells ({len(common)})"
         gap = total.loc[common] - sum(part.loc[common] for part in parts)
-        assert (gap == 0).all(), f"{relation['total']} differs from its parts at {list(gap[gap != 0].index)[:3]}"
+        assert (gap == 0).all(), (
+            f"{relation['total']} differs from its parts at {list(gap[gap != 0].index)[:3]}"
+        )
 
 
 # ----------------------------------------------------------------------------- levels
@@ -397,8 +426,9 @@ def test_latest_wrexham_value_is_plausible(results, indicator_id):
     latest = totals.iloc[[-1]]
     value = float(_values(ind, latest).iloc[0])
     low, high = RANGES[indicator_id]["wrexham"]
-    assert low <= value <= high, (f"{indicator_id} {latest.index[0]}: {value:,.2f} outside {low}-{high} "
-                                  f"({RANGES[indicator_id]['why']})")
+    assert low <= value <= high, (
+        f"{indicator_id} {latest.index[0]}: {value:,.2f} outside {low}-{high} ({RANGES[indicator_id]['why']})"
+    )
 
 
 @pytest.mark.parametrize("indicator_id", [i.id for i in FRAMEWORK.indicators if i.lowest_geography == "ward"])
@@ -416,7 +446,9 @@ def test_latest_ward_values_are_plausible(results, indicator_id):
     values = _values(ind, wards)
     low, high = RANGES[indicator_id]["wards"]
     outside = wards.assign(value=values)[(values < low) | (values > high)]
-    assert outside.empty, f"wards outside {low}-{high}: {outside[['area_code', 'value']].head().to_dict('records')}"
+    assert outside.empty, (
+        f"wards outside {low}-{high}: {outside[['area_code', 'value']].head().to_dict('records')}"
+    )
 
 
 # ----------------------------------------------------------------------------- specific choices
@@ -436,7 +468,12 @@ def test_sources_start_where_their_data_starts(results):
 
 def test_police_quarters_need_all_three_months(results, con):
     """Police 2026-27 Q2 never arrived in the demo: the quarter is absent, not a part-quarter."""
-    delivered = {m for m, in con.execute("SELECT DISTINCT strftime(month, '%Y-%m') FROM stg_police_children").fetchall()}
+    delivered = {
+        m
+        for (m,) in con.execute(
+            "SELECT DISTINCT strftime(month, '%Y-%m') FROM stg_police_children"
+        ).fetchall()
+    }
     for indicator_id in ("S14", "S15"):
         periods = set(rows_of(results, indicator_id)["period"])
         assert "2026-27 Q1" in periods
@@ -474,8 +511,15 @@ def test_s11_counts_only_placements_outside_wrexham(results):
 
 
 def test_period_labels_have_the_documented_shape(results):
-    shapes = {"monthly": r"\d{4}-\d{2}", "quarterly": r"\d{4}-\d{2} Q[1-4]", "annual": r"\d{4}-\d{2}",
-              "academic_year": r"\d{4}/\d{2}", "termly": r"\d{4}/\d{2} (Autumn|Spring|Summer)"}
+    shapes = {
+        "monthly": r"\d{4}-\d{2}",
+        "quarterly": r"\d{4}-\d{2} Q[1-4]",
+        "annual": r"\d{4}-\d{2}",
+        "academic_year": r"\d{4}/\d{2}",
+        "termly": r"\d{4}/\d{2} (Autumn|Spring|Summer)",
+    }
     for ind in FRAMEWORK.indicators:
-        bad = [p for p in set(rows_of(results, ind.id)["period"]) if not re.fullmatch(shapes[ind.frequency], p)]
+        bad = [
+            p for p in set(rows_of(results, ind.id)["period"]) if not re.fullmatch(shapes[ind.frequency], p)
+        ]
         assert not bad, (ind.id, bad[:3])

@@ -4,6 +4,7 @@ The generator runs four times per module (default seed twice, another seed, scal
 check reads the files as a partner's recipient would, with the contracts loaded straight from
 etl/contracts/*.yaml (not through the ETL, which is tested separately).
 """
+
 from __future__ import annotations
 
 import csv
@@ -73,8 +74,12 @@ def contracts() -> dict[str, dict]:
         sets = doc.get("column_sets", {})
         for name, spec in doc["tables"].items():
             cols = [c for s in spec.get("column_sets", []) for c in sets[s]] + spec.get("columns", [])
-            tables[name] = {**spec, "source": doc["source"], "all_columns": cols,
-                            "due_days": doc.get("due_days_after_period_end")}
+            tables[name] = {
+                **spec,
+                "source": doc["source"],
+                "all_columns": cols,
+                "due_days": doc.get("due_days_after_period_end"),
+            }
     return tables
 
 
@@ -264,7 +269,7 @@ def test_categories_use_allowed_labels_and_wards_resolve(demo, contracts, wards)
                     bad = sorted({_norm_header(x) for x in v} - allowed)
                     assert not bad, f"{path.name} [{table}.{col['name']}]: {bad[:5]}"
                 if col["type"] == "ward":
-                    bad = sorted(set(x for x in v if _norm(x) not in wards) - {"Wrexham Town Centre"})
+                    bad = sorted({x for x in v if _norm(x) not in wards} - {"Wrexham Town Centre"})
                     assert not bad, f"{path.name} [{table}.ward]: {bad[:5]}"
 
 
@@ -279,19 +284,32 @@ def test_wccis_dates_parse_except_the_impossible_ones(demo, contracts):
             v = values[col["name"]]
             v = v[v != ""]
             unparsed = v[_dates(v).isna()]
-            assert set(unparsed) <= {"31/02/2025", "30/02/2024", "31/04/2023", "31/06/2022",
-                                     "29/02/2023", "31/09/2021", "31/11/2020", "30/02/2019"}, path.name
-            styles = {"dmy": v.str.match(r"^\d\d/\d\d/\d{4}$").mean(),
-                      "iso": v.str.match(r"^\d{4}-\d\d-\d\d$").mean(),
-                      "dmon": v.str.match(r"^\d\d-[A-Z][a-z]{2}-\d{4}$").mean()}
-            assert styles["dmy"] > 0.7 and styles["iso"] > 0.05 and styles["dmon"] > 0.005, (path.name, styles)
+            assert set(unparsed) <= {
+                "31/02/2025",
+                "30/02/2024",
+                "31/04/2023",
+                "31/06/2022",
+                "29/02/2023",
+                "31/09/2021",
+                "31/11/2020",
+                "30/02/2019",
+            }, path.name
+            styles = {
+                "dmy": v.str.match(r"^\d\d/\d\d/\d{4}$").mean(),
+                "iso": v.str.match(r"^\d{4}-\d\d-\d\d$").mean(),
+                "dmon": v.str.match(r"^\d\d-[A-Z][a-z]{2}-\d{4}$").mean(),
+            }
+            assert styles["dmy"] > 0.7 and styles["iso"] > 0.05 and styles["dmon"] > 0.005, (
+                path.name,
+                styles,
+            )
 
 
 # ----------------------------------------------------------------------------- received times
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC).replace(tzinfo=None)
 
 
 def test_mtimes_are_the_received_times(demo):
@@ -310,13 +328,19 @@ def test_late_bcuhb_quarter_arrives_after_its_due_date(demo, contracts):
     for table in ("nd_waiting_list", "nd_assessments", "camhs_assessments", "child_health"):
         late = _mtime(demo / f"bcuhb_{table}_2026-27Q1.csv")
         assert late > due + dt.timedelta(days=30), table
-        assert _mtime(demo / f"bcuhb_{table}_2026-27Q2.csv") <= dt.datetime(2026, 9, 30) + dt.timedelta(days=31)
+        assert _mtime(demo / f"bcuhb_{table}_2026-27Q2.csv") <= dt.datetime(2026, 9, 30) + dt.timedelta(
+            days=31
+        )
 
 
 def test_police_2026_27_q2_is_missing_and_others_arrive_about_four_weeks_after(demo):
     assert not list(demo.glob("nwp_children_2026-27Q2*"))
-    quarter_ends = {"2025-26Q1": dt.datetime(2025, 6, 30), "2025-26Q2": dt.datetime(2025, 9, 30),
-                    "2025-26Q4": dt.datetime(2026, 3, 31), "2026-27Q1": dt.datetime(2026, 6, 30)}
+    quarter_ends = {
+        "2025-26Q1": dt.datetime(2025, 6, 30),
+        "2025-26Q2": dt.datetime(2025, 9, 30),
+        "2025-26Q4": dt.datetime(2026, 3, 31),
+        "2026-27Q1": dt.datetime(2026, 6, 30),
+    }
     for label, end in quarter_ends.items():
         lag = (_mtime(demo / f"nwp_children_{label}.csv") - end).days
         assert 20 <= lag <= 35, (label, lag)
@@ -371,9 +395,11 @@ def test_contacts_per_year_and_outcome_mix(demo):
         assert 6000 <= per_year[year] <= 8000, (year, per_year[year])
     q1_2020 = ((fy == 2020) & (_dates(c["Contact date"]).dt.month.isin([4, 5]))).sum()
     q1_2019 = ((fy == 2019) & (_dates(c["Contact date"]).dt.month.isin([4, 5]))).sum()
-    assert q1_2020 < 0.85 * q1_2019          # the pandemic dip
+    assert q1_2020 < 0.85 * q1_2019  # the pandemic dip
     outcome = c["Contact outcome"].str.lower()
-    iaa = outcome.isin(["information advice and assistance", "iaa", "information, advice and assistance"]).mean()
+    iaa = outcome.isin(
+        ["information advice and assistance", "iaa", "information, advice and assistance"]
+    ).mean()
     referral = outcome.isin(["referral", "referral to children's services"]).mean()
     assert 0.40 <= iaa <= 0.50 and 0.22 <= referral <= 0.28
 
@@ -385,7 +411,9 @@ def test_referrals_assessments_and_timeliness(demo):
     a = _csv(demo / "wccis_assessments_20261014.csv")
     start, done = _dates(a["Start date"]), _dates(a["Completed date"])
     ok = done.notna() & (done >= start)
-    wd = np.busday_count(start[ok].to_numpy().astype("datetime64[D]"), done[ok].to_numpy().astype("datetime64[D]"))
+    wd = np.busday_count(
+        start[ok].to_numpy().astype("datetime64[D]"), done[ok].to_numpy().astype("datetime64[D]")
+    )
     assert 0.85 <= (wd <= 42).mean() <= 0.92
     assert all(1300 <= n <= 1900 for n in _fy(start).value_counts()[list(range(2018, 2026))])
 
@@ -400,14 +428,16 @@ def test_care_support_and_child_protection_stocks(demo):
     cp = cp.assign(reg=_dates(cp["Registration date"]), dereg=_dates(cp["Deregistration date"]))
     cp = cp.sort_values(["Child ref", "reg"])
     previous_end = cp.groupby("Child ref")["dereg"].shift(1)
-    within = ((cp["reg"] - previous_end).dt.days <= 365)
+    within = (cp["reg"] - previous_end).dt.days <= 365
     recent = cp["reg"] >= pd.Timestamp("2019-04-01")
     assert 0.04 <= within[recent].mean() <= 0.09
 
 
 def test_child_refs_link_tables(demo):
-    refs = {t: set(_csv(demo / f"wccis_{t}_20261014.csv")["Child ref"])
-            for t in ("contacts", "referrals", "assessments", "care_support", "child_protection", "looked_after")}
+    refs = {
+        t: set(_csv(demo / f"wccis_{t}_20261014.csv")["Child ref"])
+        for t in ("contacts", "referrals", "assessments", "care_support", "child_protection", "looked_after")
+    }
     # a referral's contact is in the extract too (except contacts from before April 2018)
     assert len(refs["referrals"] - refs["contacts"]) <= 0.002 * len(refs["referrals"])
     assert len(refs["assessments"] - refs["referrals"]) < 0.02 * len(refs["assessments"])
@@ -423,29 +453,35 @@ def test_dwp_fye_2023_total(demo):
         assert abs(total - 4884) <= 0.03 * 4884
         assert abs(table.drop(index="Total")["2022/23 (FYE 2023)"].sum() - 4884) <= 0.03 * 4884
         assert table.drop(index="Total").values.min() >= 0
-        assert 4400 <= table.loc["Total"].min() and table.loc["Total"].max() <= 5200
+        assert table.loc["Total"].min() >= 4400 and table.loc["Total"].max() <= 5200
 
 
 def _statxplore(path: Path) -> pd.DataFrame:
     rows = list(csv.reader(io.StringIO(_read_text(path))))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "Ward (2022)")
     end = next(i for i in range(start, len(rows)) if not rows[i])
-    frame = pd.DataFrame(rows[start + 1:end], columns=rows[start]).set_index("Ward (2022)")
+    frame = pd.DataFrame(rows[start + 1 : end], columns=rows[start]).set_index("Ward (2022)")
     return frame.astype(int)
 
 
 def test_primary_attendance_and_persistent_absence(demo):
     lookup = _csv(demo / "schools_lookup.csv")
-    phase = dict(zip(lookup["School code"], lookup["Phase"].replace({"Infant": "Primary", "Junior": "Primary"})))
+    phase = dict(
+        zip(lookup["School code"], lookup["Phase"].replace({"Infant": "Primary", "Junior": "Primary"}))
+    )
+
     def rates(year: str) -> tuple[float, float, float]:
         a = _csv(demo / f"attendance_{year}.csv")
         for c in ("Pupils", "Sessions possible", "Sessions attended", "Persistently absent pupils"):
             a[c] = a[c].astype(int)
         p = a[a["School code"].map(phase) == "Primary"]
         s = a[a["School code"].map(phase) == "Secondary"]
-        return (p["Sessions attended"].sum() / p["Sessions possible"].sum() * 100,
-                s["Persistently absent pupils"].sum() / s["Pupils"].sum() * 100,
-                a[a["FSM"] == "eFSM"]["Pupils"].sum() / a["Pupils"].sum() * 100)
+        return (
+            p["Sessions attended"].sum() / p["Sessions possible"].sum() * 100,
+            s["Persistently absent pupils"].sum() / s["Pupils"].sum() * 100,
+            a[a["FSM"] == "eFSM"]["Pupils"].sum() / a["Pupils"].sum() * 100,
+        )
+
     primary_2324, pa_2324, fsm_2324 = rates("2023-24")
     primary_1819, pa_1819, fsm_1819 = rates("2018-19")
     assert 90 <= primary_2324 <= 94
@@ -459,7 +495,11 @@ def test_health_and_youth_justice_calibration(demo):
     wl["Children waiting"] = wl["Children waiting"].astype(int)
     total = wl.groupby("Month end")["Children waiting"].sum()
     assert 200 <= total["2018-04"] <= 420 and 850 <= total["2026-09"] <= 1400
-    nd = pd.concat([_csv(p) for p in sorted(demo.glob("bcuhb_nd_assessments_*.csv"))]).set_index("Quarter").astype(int)
+    nd = (
+        pd.concat([_csv(p) for p in sorted(demo.glob("bcuhb_nd_assessments_*.csv"))])
+        .set_index("Quarter")
+        .astype(int)
+    )
     pct = nd["Within 26 weeks"] / nd["Assessments completed"]
     assert pct["2018-19 Q1"] > 0.45 and pct["2026-27 Q2"] < 0.3
     ch = _csv(demo / "bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv")
@@ -474,19 +514,21 @@ def test_health_and_youth_justice_calibration(demo):
 
 def test_early_help_volumes(demo):
     rows = _sheet_rows(demo / "early_help_return_2026-27_Q2.xlsx", "TAC cases")[1:]
-    opened = pd.Series([r[4] if isinstance(r[4], dt.datetime) else dt.datetime.strptime(r[4], "%d/%m/%Y")
-                        for r in rows])
+    opened = pd.Series(
+        [r[4] if isinstance(r[4], dt.datetime) else dt.datetime.strptime(r[4], "%d/%m/%Y") for r in rows]
+    )
     per_year = _fy(opened).value_counts()
     assert all(550 <= per_year[y] <= 950 for y in range(2018, 2026))
     closed = [r for r in rows if r[5] is not None]
     needs_met = sum(r[6] in ("Needs met", "Goals achieved", "Needs met / goals achieved") for r in closed)
     assert 0.55 <= needs_met / len(closed) <= 0.69
-    hub = [r for r in _sheet_rows(demo / "early_help_return_2018-19_to_2025-26.xlsx", "Wellbeing Hub")[1:]]
+    hub = list(_sheet_rows(demo / "early_help_return_2018-19_to_2025-26.xlsx", "Wellbeing Hub")[1:])
     months = [r[0] if isinstance(r[0], dt.datetime) else dt.datetime.strptime(r[0], "%d/%m/%Y") for r in hub]
     assert min(months) == dt.datetime(2021, 4, 1)
     first_year = (dt.datetime(2021, 4, 1), dt.datetime(2022, 4, 1))
-    contacts_2122 = sum(r[4] for r, m in zip(hub, months)
-                        if isinstance(r[4], int) and first_year[0] <= m < first_year[1])
+    contacts_2122 = sum(
+        r[4] for r, m in zip(hub, months) if isinstance(r[4], int) and first_year[0] <= m < first_year[1]
+    )
     assert 1700 <= contacts_2122 <= 2400
 
 
@@ -503,7 +545,7 @@ def test_education_files_have_a_bom(demo):
 
 def test_looked_after_is_cp1252_with_pound_signs(demo):
     raw = (demo / "wccis_looked_after_20260715.csv").read_bytes()
-    assert b"\xa3" in raw and "£".encode("utf-8") not in raw
+    assert b"\xa3" in raw and "£".encode() not in raw
     with pytest.raises(UnicodeDecodeError):
         raw.decode("utf-8")
     assert re.search(r'"£\d{1,3}(,\d{3})+\.\d\d"', raw.decode("cp1252"))
@@ -518,13 +560,13 @@ def test_police_conventions(demo, wards):
     for path in files:
         text = path.read_bytes().decode("utf-8")
         assert "<5" in text
-        assert text.endswith(",,,\r\n,,,\r\n")          # blank trailing rows
+        assert text.endswith(",,,\r\n,,,\r\n")  # blank trailing rows
     backfill = _csv(demo / "nwp_children_2018-19Q1_to_2024-25Q4.csv")
     used = set(backfill["Ward"])
     assert used & welsh_only and used & aliases
     assert any(re.fullmatch(r"W05\d{6}", w) for w in used)
     assert any(w.isupper() for w in used)
-    assert "0" not in set(backfill["Count"])           # zero cells left out
+    assert "0" not in set(backfill["Count"])  # zero cells left out
     assert "Wrexham Town Centre" in used
     assert (pd.to_numeric(backfill["Count"], errors="coerce") < 0).sum() >= 1
 
@@ -541,17 +583,19 @@ def test_police_resubmission_changes_about_five_percent(demo):
 
 def test_totals_rows_and_gaps(demo):
     for path in sorted(demo.glob("attendance_*.csv")) + sorted(demo.glob("bcuhb_child_health_*.csv")):
-        last = [l for l in _read_text(path).splitlines() if l.strip(",")][-1]
+        last = [line for line in _read_text(path).splitlines() if line.strip(",")][-1]
         assert last.startswith("Total,"), path.name
     terms = set(_csv(demo / "attendance_2019-20.csv")["Term"])
     assert terms == {"Autumn 2019", "Spring 2020"}
     years = set(_csv(demo / "bcuhb_child_measurement_2018-19_to_2024-25.csv")["School year"])
     assert "2019/20" not in years and "2018/19" in years and "2024/25" in years
     ward_text = set(_csv(demo / "bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv")["Ward"])
-    assert "W05001713 Acrefair North" in ward_text and "Acrefair North" in ward_text and "W05001713" in ward_text
+    assert (
+        "W05001713 Acrefair North" in ward_text and "Acrefair North" in ward_text and "W05001713" in ward_text
+    )
     lines = _read_text(demo / "dwp_cilif_ward_fye2025.csv").splitlines()
     assert lines[0] == '"Dataset: Children in Low Income Families"'
-    assert any(l.startswith('"Total",') for l in lines)
+    assert any(line.startswith('"Total",') for line in lines)
     assert lines[-1].startswith('"') and "" in lines
 
 
@@ -575,7 +619,9 @@ def test_deliberate_bad_rows_are_present(demo):
     assert (att["Sessions attended"].astype(int) > att["Sessions possible"].astype(int)).sum() == 1
     ch = _csv(demo / "bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv")
     wards_code = ch["Ward"].str.extract(r"(W05\d{6})")[0]
-    name_to_code = dict(zip(*pd.read_csv(REFERENCE / "wards.csv", dtype=str)[["name_en", "ward_code"]].T.values))
+    name_to_code = dict(
+        zip(*pd.read_csv(REFERENCE / "wards.csv", dtype=str)[["name_en", "ward_code"]].T.values)
+    )
     ch["code"] = wards_code.fillna(ch["Ward"].map(name_to_code))
     assert ch.duplicated(["Quarter", "code", "Measure"]).sum() == 1
     hub = _sheet_rows(demo / "early_help_return_2018-19_to_2025-26.xlsx", "Wellbeing Hub")
@@ -605,8 +651,13 @@ def test_every_documented_marker_is_in_a_matching_file(demo):
         for path in matching:
             if path.suffix == ".xlsx":
                 sheets = openpyxl.load_workbook(path, read_only=True).sheetnames
-                found = any(problem.marker in str(v) for sheet in sheets
-                            for row in _sheet_rows(path, sheet) for v in row if v is not None)
+                found = any(
+                    problem.marker in str(v)
+                    for sheet in sheets
+                    for row in _sheet_rows(path, sheet)
+                    for v in row
+                    if v is not None
+                )
             else:
                 bom = problem.marker == "\ufeff" and path.read_bytes().startswith(b"\xef\xbb\xbf")
                 found = bom or problem.marker in _read_text(path)
@@ -616,8 +667,12 @@ def test_every_documented_marker_is_in_a_matching_file(demo):
 
 
 def test_october_extract_revises_and_extends_july(demo):
-    for table, id_col in (("contacts", "Contact ID"), ("looked_after", "Episode ID"),
-                          ("child_protection", "Registration ID"), ("care_support", "Plan ID")):
+    for table, id_col in (
+        ("contacts", "Contact ID"),
+        ("looked_after", "Episode ID"),
+        ("child_protection", "Registration ID"),
+        ("care_support", "Plan ID"),
+    ):
         july = _csv(demo / f"wccis_{table}_20260715.csv").set_index(id_col)
         october = _csv(demo / f"wccis_{table}_20261014.csv").set_index(id_col)
         assert set(july.index) <= set(october.index), table
@@ -644,14 +699,19 @@ def test_october_extract_revises_and_extends_july(demo):
 def test_scale_two_roughly_doubles_volumes(demo, demo_scale2):
     def rows(folder: Path, name: str) -> int:
         return len(_csv(folder / name))
-    for name in ("wccis_contacts_20261014.csv", "wccis_referrals_20261014.csv",
-                 "wccis_looked_after_20261014.csv", "wccis_child_protection_20261014.csv"):
+
+    for name in (
+        "wccis_contacts_20261014.csv",
+        "wccis_referrals_20261014.csv",
+        "wccis_looked_after_20261014.csv",
+        "wccis_child_protection_20261014.csv",
+    ):
         ratio = rows(demo_scale2, name) / rows(demo, name)
         assert 1.8 <= ratio <= 2.2, (name, ratio)
     one = _statxplore(demo / "dwp_cilif_ward_fye2025.csv").loc["Total"].sum()
     two = _statxplore(demo_scale2 / "dwp_cilif_ward_fye2025.csv").loc["Total"].sum()
     assert 1.95 <= two / one <= 2.05
-    assert len(_statxplore(demo_scale2 / "dwp_cilif_ward_fye2025.csv")) == 50     # the wards stay
+    assert len(_statxplore(demo_scale2 / "dwp_cilif_ward_fye2025.csv")) == 50  # the wards stay
     fte = [len(_csv(f / "yjs_first_time_entrants_2018-19Q1_to_2025-26Q4.csv")) for f in (demo, demo_scale2)]
     assert 1.6 <= fte[1] / fte[0] <= 2.4
 
@@ -711,7 +771,9 @@ def _conform(path: Path, spec: dict, wards: dict) -> tuple[pd.DataFrame, pd.Seri
 
     for col in spec["all_columns"]:
         name = col["name"]
-        header = next((by_header[_norm_header(h)] for h in col["header"] if _norm_header(h) in by_header), None)
+        header = next(
+            (by_header[_norm_header(h)] for h in col["header"] if _norm_header(h) in by_header), None
+        )
         if header is None:
             assert not col.get("required", True), (path.name, name)
             out[name] = None
@@ -735,7 +797,9 @@ def _conform(path: Path, spec: dict, wards: dict) -> tuple[pd.DataFrame, pd.Seri
                 fail(~blank & code.isna(), f"unknown ward {name}")
                 out[name] = code
             elif kind == "category":
-                lookup = {_norm_header(label): code for code, labels in col["allowed"].items() for label in labels}
+                lookup = {
+                    _norm_header(label): code for code, labels in col["allowed"].items() for label in labels
+                }
                 code = t.map({x: lookup.get(_norm_header(x)) for x in t.unique()})
                 fail(~blank & code.isna(), f"{name} not allowed")
                 out[name] = code
@@ -754,7 +818,9 @@ def _conform(path: Path, spec: dict, wards: dict) -> tuple[pd.DataFrame, pd.Seri
                     fail(outside.fillna(False), f"{name} out of range")
             out[name] = number
         elif kind == "money":
-            number = pd.to_numeric(text.astype(str).str.replace(r"[£,]|GBP ", "", regex=True), errors="coerce")
+            number = pd.to_numeric(
+                text.astype(str).str.replace(r"[£,]|GBP ", "", regex=True), errors="coerce"
+            )
             fail(~blank & number.isna(), f"{name} not money")
             out[name] = number
         elif kind in ("date", "month"):
@@ -794,18 +860,27 @@ def test_rows_follow_their_contract_except_the_deliberate_bad_rows(demo, contrac
             for why, n in reason[reason != ""].value_counts().items():
                 rejected.setdefault(path.name, {})[why] = int(n)
     expected_files = {
-        "wccis_contacts_20260715.csv", "wccis_contacts_20261014.csv",
-        "wccis_assessments_20260715.csv", "wccis_assessments_20261014.csv",
-        "nwp_children_2018-19Q1_to_2024-25Q4.csv", "attendance_2022-23.csv",
-        "bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv", "early_help_return_2018-19_to_2025-26.xlsx",
+        "wccis_contacts_20260715.csv",
+        "wccis_contacts_20261014.csv",
+        "wccis_assessments_20260715.csv",
+        "wccis_assessments_20261014.csv",
+        "nwp_children_2018-19Q1_to_2024-25Q4.csv",
+        "attendance_2022-23.csv",
+        "bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv",
+        "early_help_return_2018-19_to_2025-26.xlsx",
     }
     assert set(rejected) == expected_files, rejected
     assert set(rejected["wccis_contacts_20261014.csv"]) == {"contact_date not a date"}
     assert set(rejected["wccis_assessments_20261014.csv"]) == {"completed before it started"}
-    assert set(rejected["nwp_children_2018-19Q1_to_2024-25Q4.csv"]) == {"unknown ward ward", "count not a count"}
+    assert set(rejected["nwp_children_2018-19Q1_to_2024-25Q4.csv"]) == {
+        "unknown ward ward",
+        "count not a count",
+    }
     assert rejected["attendance_2022-23.csv"] == {"more sessions attended than possible": 1}
     assert rejected["bcuhb_child_health_2018-19Q1_to_2025-26Q4.csv"] == {"duplicate key": 2}
     assert rejected["early_help_return_2018-19_to_2025-26.xlsx"] == {"contacts not a count": 1}
-    total_rows = sum(len(_csv(p)) for p in _data_files(demo) if p.suffix == ".csv" and not p.name.startswith("dwp"))
+    total_rows = sum(
+        len(_csv(p)) for p in _data_files(demo) if p.suffix == ".csv" and not p.name.startswith("dwp")
+    )
     total_rejected = sum(n for f in rejected.values() for n in f.values())
     assert total_rejected <= 0.0005 * total_rows

@@ -6,6 +6,7 @@ multiplied back by its denominator. It must recover none.
 The equations are built here from the published rows and the public catalogue, independently of
 indicators/disclosure.py, so a bug there cannot hide itself.
 """
+
 from __future__ import annotations
 
 import math
@@ -13,9 +14,9 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-
 from attacker import recoverable
 from support import open_published
+
 from indicators.catalogue import load_catalogue
 
 WREXHAM = "W06000006"
@@ -43,12 +44,14 @@ def _cells(published, framework):
         for key, column in parts:
             for r in mine.itertuples(index=False):
                 if "e" in (r.note_codes or "").split():
-                    continue    # an estimate is not an exact count for either side
+                    continue  # an estimate is not an exact count for either side
                 if "x" in (r.note_codes or "").split():
-                    continue    # not available: no cell at all
+                    continue  # not available: no cell at all
                 ident = (key, r.period, r.area_code, r.breakdown, r.breakdown_value)
                 seen = getattr(r, column)
-                known = None if seen is None or (isinstance(seen, float) and math.isnan(seen)) else float(seen)
+                known = (
+                    None if seen is None or (isinstance(seen, float) and math.isnan(seen)) else float(seen)
+                )
                 # A count published by any indicator is known to the attacker.
                 cells[ident] = known if cells.get(ident) is None else cells[ident]
     return cells
@@ -58,7 +61,7 @@ def _equations(cells, relations):
     index = {ident: i for i, ident in enumerate(cells)}
     eqs = []
     by_total = defaultdict(list)
-    for (key, period, area, breakdown, value), i in index.items():
+    for (key, period, area, breakdown, _value), i in index.items():
         if breakdown == "all" and area != WREXHAM:
             by_total[(key, period, WREXHAM, "all", "all")].append(i)
         if breakdown != "all":
@@ -88,8 +91,11 @@ def test_no_withheld_count_can_be_recovered_by_differencing(published):
 
 
 def test_no_rate_or_percentage_reveals_a_withheld_numerator(published):
-    leaks = published[published["numerator"].isna() & published["value"].notna()
-                      & ~published["note_codes"].fillna("").str.contains("e")]
+    leaks = published[
+        published["numerator"].isna()
+        & published["value"].notna()
+        & ~published["note_codes"].fillna("").str.contains("e")
+    ]
     assert leaks[["indicator_id", "period", "area_code"]].head(5).values.tolist() == []
 
 

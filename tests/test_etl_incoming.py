@@ -4,6 +4,7 @@ A UTF-8 CSV file takes the fast path (DuckDB's reader, told the layout); anythin
 through etl/readers.py. The checks downstream assume the two agree cell for cell, row number
 for row number, so that is tested here on the awkward cases, and so is which path a file takes.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -32,16 +33,23 @@ def _careful_rows(path, table) -> list[tuple]:
     return list(zip(*columns))
 
 
-@pytest.mark.parametrize("bom, newline, body", [
-    # plain rows
-    (False, "\n", "C1,CH-1,Rhos,5-9,28/02/2025,Police,IAA\nC2,CH-2,Offa,0-4,2025-03-01,School,NFA\n"),
-    # a byte-order mark, Windows line ends, a quoted comma and a quoted line break
-    (True, "\r\n", "C1,\"CH,1\",Rhos,5-9,28/02/2025,Police,\"Information, advice\r\nand assistance\"\r\n"),
-    # empty cells, a quoted empty cell, cells of spaces, a blank row and a totals row
-    (False, "\n", "C1,,Rhos,5-9,,\"\",IAA\nC2,  ,Offa, ,2025-03-01,School,NFA\n,,,,,,\nTotal,,,,,,\n"),
-    # Welsh letters, and an empty line between records (not a record)
-    (False, "\n", "C1,CH-1,Gogledd Acre-fair,5-9,28/02/2025,Police,IAA\n\nC2,CH-2,Maes-y-dre,0-4,01/03/2025,Health,NFA\n"),
-])
+@pytest.mark.parametrize(
+    "bom, newline, body",
+    [
+        # plain rows
+        (False, "\n", "C1,CH-1,Rhos,5-9,28/02/2025,Police,IAA\nC2,CH-2,Offa,0-4,2025-03-01,School,NFA\n"),
+        # a byte-order mark, Windows line ends, a quoted comma and a quoted line break
+        (True, "\r\n", 'C1,"CH,1",Rhos,5-9,28/02/2025,Police,"Information, advice\r\nand assistance"\r\n'),
+        # empty cells, a quoted empty cell, cells of spaces, a blank row and a totals row
+        (False, "\n", 'C1,,Rhos,5-9,,"",IAA\nC2,  ,Offa, ,2025-03-01,School,NFA\n,,,,,,\nTotal,,,,,,\n'),
+        # Welsh letters, and an empty line between records (not a record)
+        (
+            False,
+            "\n",
+            "C1,CH-1,Gogledd Acre-fair,5-9,28/02/2025,Police,IAA\n\nC2,CH-2,Maes-y-dre,0-4,01/03/2025,Health,NFA\n",
+        ),
+    ],
+)
 def test_the_fast_path_gives_the_same_cells_as_the_careful_reader(tmp_path, contacts, bom, newline, body):
     path = tmp_path / "wccis_contacts_20260715.csv"
     path.write_text(("\ufeff" if bom else "") + HEADER + newline + body, encoding="utf-8", newline="")
@@ -53,19 +61,24 @@ def test_the_fast_path_gives_the_same_cells_as_the_careful_reader(tmp_path, cont
     assert _incoming_rows(con) == _careful_rows(path, contacts)
 
 
-@pytest.mark.parametrize("content, why", [
-    ((HEADER + "\nC1,CH-1,Rhos,5-9,28/02/2025,Police,IAA,extra\n").encode(), "too many cells"),
-    ((HEADER + "\nC1,CH-1,Rhos\n").encode(), "too few cells"),
-    ((HEADER + "\nC1,CH-1,Rh\xf4s,5-9,28/02/2025,Police,IAA\n").encode("cp1252"), "not UTF-8"),
-    ((HEADER + "\nC1,\"CH-1,Rhos,5-9,28/02/2025,Police,IAA\n").encode(), "a quote never closed"),
-])
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        ((HEADER + "\nC1,CH-1,Rhos,5-9,28/02/2025,Police,IAA,extra\n").encode(), "too many cells"),
+        ((HEADER + "\nC1,CH-1,Rhos\n").encode(), "too few cells"),
+        ((HEADER + "\nC1,CH-1,Rh\xf4s,5-9,28/02/2025,Police,IAA\n").encode("cp1252"), "not UTF-8"),
+        ((HEADER + '\nC1,"CH-1,Rhos,5-9,28/02/2025,Police,IAA\n').encode(), "a quote never closed"),
+    ],
+)
 def test_files_the_fast_path_cannot_number_go_the_careful_way(tmp_path, contacts, content, why):
     path = tmp_path / "wccis_contacts_20260715.csv"
     path.write_bytes(content)
     con = duckdb.connect()
     create_incoming(con, contacts)
     assert _land_csv_fast(con, 0, path, contacts, 100) is None, why
-    assert con.execute(f"SELECT count(*) FROM {INCOMING}").fetchall() == [(0,)], "a failed fast read leaves nothing"
+    assert con.execute(f"SELECT count(*) FROM {INCOMING}").fetchall() == [(0,)], (
+        "a failed fast read leaves nothing"
+    )
 
 
 def test_each_delivery_keeps_its_own_load_number_and_rows(tmp_path, contacts):
@@ -73,7 +86,11 @@ def test_each_delivery_keeps_its_own_load_number_and_rows(tmp_path, contacts):
     create_incoming(con, contacts)
     for load, rows in enumerate((2, 3)):
         path = tmp_path / f"wccis_contacts_2026071{load}.csv"
-        path.write_text(HEADER + "\n" + "".join(f"C{load}{i},CH,Rhos,5-9,28/02/2025,Police,IAA\n" for i in range(rows)))
+        path.write_text(
+            HEADER + "\n" + "".join(f"C{load}{i},CH,Rhos,5-9,28/02/2025,Police,IAA\n" for i in range(rows))
+        )
         assert read_into_incoming(con, load, path, contacts, 100).rows == rows
-    assert con.execute(f"SELECT _load, count(*), min(_row), max(_row), max(_record) FROM {INCOMING} "
-                       "GROUP BY _load ORDER BY _load").fetchall() == [(0, 2, 2, 3, 1), (1, 3, 2, 4, 2)]
+    assert con.execute(
+        f"SELECT _load, count(*), min(_row), max(_row), max(_record) FROM {INCOMING} "
+        "GROUP BY _load ORDER BY _load"
+    ).fetchall() == [(0, 2, 2, 3, 1), (1, 3, 2, 4, 2)]

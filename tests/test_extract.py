@@ -1,6 +1,7 @@
 """dashboard/extract.py (the one path behind the Downloads page, its files and the API) and the
 Downloads page in AppTest: validation, withheld values, languages, CSV/XLSX injection, the data
 package, and a differencing attack across many filtered downloads."""
+
 from __future__ import annotations
 
 import csv
@@ -12,11 +13,11 @@ import zipfile
 import duckdb
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from attacker import recoverable
+from streamlit.testing.v1 import AppTest
 from support import ROOT
-from dashboard import data, extract
+
+from dashboard import extract
 
 HOSTILE = ["' OR 1=1 --", "<script>alert(1)</script>", "x" * 5000, "ZZ99", "S2\x00", "../../etc/passwd"]
 
@@ -28,25 +29,37 @@ def read_csv(content: bytes) -> list[dict]:
 
 # --- parameters ---------------------------------------------------------------------------------
 
+
 def test_parse_accepts_the_documented_filters(app_env):
-    f = extract.parse({"indicator": "S1,S2", "area": "W06000006,wards", "from": "2024-25 Q1",
-                       "to": "2025-26 Q4", "breakdown": "age_band", "lang": "cy"})
+    f = extract.parse(
+        {
+            "indicator": "S1,S2",
+            "area": "W06000006,wards",
+            "from": "2024-25 Q1",
+            "to": "2025-26 Q4",
+            "breakdown": "age_band",
+            "lang": "cy",
+        }
+    )
     assert f.indicators == ("S1", "S2") and f.areas == ("W06000006", "wards") and f.lang == "cy"
     assert extract.parse(f.params()) == f, "the API link of a page's filters means the same filters"
 
 
-@pytest.mark.parametrize("params, code", [
-    ({"colour": "red"}, "unknown_parameter"),
-    ({"indicator": "ZZ99"}, "unknown_value"),
-    ({"indicator": "S2' OR 1=1 --"}, "unknown_value"),
-    ({"area": "<script>alert(1)</script>"}, "unknown_value"),
-    ({"lang": "fr"}, "unknown_value"),
-    ({"vintage": "../../published"}, "unknown_value"),
-    ({"from": "2099-00 Q9"}, "unknown_value"),
-    ({"breakdown": "shoe_size"}, "unknown_value"),
-    ({"indicator": "x" * 5000}, "parameter_too_long"),
-    ({"indicator": ",".join(["S2"] * 3 + [f"S{i}" for i in range(100)])}, "too_many_values"),
-])
+@pytest.mark.parametrize(
+    "params, code",
+    [
+        ({"colour": "red"}, "unknown_parameter"),
+        ({"indicator": "ZZ99"}, "unknown_value"),
+        ({"indicator": "S2' OR 1=1 --"}, "unknown_value"),
+        ({"area": "<script>alert(1)</script>"}, "unknown_value"),
+        ({"lang": "fr"}, "unknown_value"),
+        ({"vintage": "../../published"}, "unknown_value"),
+        ({"from": "2099-00 Q9"}, "unknown_value"),
+        ({"breakdown": "shoe_size"}, "unknown_value"),
+        ({"indicator": "x" * 5000}, "parameter_too_long"),
+        ({"indicator": ",".join(["S2"] * 3 + [f"S{i}" for i in range(100)])}, "too_many_values"),
+    ],
+)
 def test_parse_rejects_bad_parameters_without_echoing_them(app_env, params, code):
     with pytest.raises(extract.BadRequest) as caught:
         extract.parse(params)
@@ -69,11 +82,15 @@ def test_results_are_bounded(app_env):
 
 # --- content ------------------------------------------------------------------------------------
 
+
 def test_filters_select_exactly_the_published_rows(app_env):
     f = extract.parse({"indicator": "S2", "area": "wards", "from": "2024-25 Q1", "to": "2025-26 Q4"})
     frame = extract.table(f)
-    con = duckdb.connect(str(app_env["published"]), read_only=True,
-                         config={"enable_external_access": False, "lock_configuration": True})
+    con = duckdb.connect(
+        str(app_env["published"]),
+        read_only=True,
+        config={"enable_external_access": False, "lock_configuration": True},
+    )
     expected = con.execute("""SELECT count(*) FROM indicator_value WHERE indicator_id = 'S2' AND area_type = 'ward'
                               AND breakdown = 'all' AND period_start >= DATE '2024-04-01'
                               AND period_end <= DATE '2026-03-31'""").fetchall()[0][0]
@@ -143,7 +160,7 @@ def test_zip_is_a_frictionless_data_package(app_env):
 
 # --- CSV / spreadsheet injection ------------------------------------------------------------------
 
-PAYLOADS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+SUM(1,2)", "-2+3", "@cmd", "\tTAB", "\rCR"]
+PAYLOADS = ['=HYPERLINK("http://evil.example","x")', "+SUM(1,2)", "-2+3", "@cmd", "\tTAB", "\rCR"]
 
 
 @pytest.fixture
@@ -153,13 +170,21 @@ def hostile_published(demo_build, tmp_path, monkeypatch):
     path = tmp_path / "published.duckdb"
     shutil.copy(demo_build["published"], path)
     con = duckdb.connect(str(path))
-    con.execute("UPDATE indicator SET name_en = ?, unit_en = ? WHERE indicator_id = 'S2'", [PAYLOADS[0], PAYLOADS[1]])
-    con.execute("UPDATE ward SET name_en = ? WHERE ward_code = (SELECT min(ward_code) FROM ward)", [PAYLOADS[2]])
+    con.execute(
+        "UPDATE indicator SET name_en = ?, unit_en = ? WHERE indicator_id = 'S2'", [PAYLOADS[0], PAYLOADS[1]]
+    )
+    con.execute(
+        "UPDATE ward SET name_en = ? WHERE ward_code = (SELECT min(ward_code) FROM ward)", [PAYLOADS[2]]
+    )
     con.execute("UPDATE partner SET name_en = ? WHERE id = 'childrens_services'", [PAYLOADS[3]])
-    con.execute("UPDATE indicator_value SET note_codes = ? WHERE indicator_id = 'S2' AND period = '2024-25 Q1'",
-                [PAYLOADS[4]])
-    con.execute("UPDATE indicator_value SET vintage = ? WHERE indicator_id = 'S2' AND period = '2024-25 Q2'",
-                [PAYLOADS[5]])
+    con.execute(
+        "UPDATE indicator_value SET note_codes = ? WHERE indicator_id = 'S2' AND period = '2024-25 Q1'",
+        [PAYLOADS[4]],
+    )
+    con.execute(
+        "UPDATE indicator_value SET vintage = ? WHERE indicator_id = 'S2' AND period = '2024-25 Q2'",
+        [PAYLOADS[5]],
+    )
     con.close()
     monkeypatch.setenv("PEH_PUBLISHED", str(path))
     return path
@@ -191,13 +216,14 @@ def test_xlsx_cells_are_strings_never_formulas(hostile_published):
 
 # --- differencing across many filtered downloads ------------------------------------------------
 
+
 def test_no_withheld_value_is_recoverable_from_many_filtered_downloads(app_env):
     """Download every indicator with every breakdown for every area, in slices by period range and
     area as a partner would, pool them, and attack the pool with the differencing attacker."""
-    from test_disclosure_attack import _cells, _equations
-    from indicators.catalogue import load_catalogue
-
     import pandas as pd
+    from test_disclosure_attack import _cells, _equations
+
+    from indicators.catalogue import load_catalogue
 
     published = extract.indicator_catalogue()
     published = published[published["status"] == "published"]
@@ -216,13 +242,20 @@ def test_no_withheld_value_is_recoverable_from_many_filtered_downloads(app_env):
     pool = pd.concat(frames).drop_duplicates()
     # Back to the attacker's shape: breakdown labels are unique per breakdown, 'All' is the total.
     number = lambda s: pd.to_numeric(s.replace("", np.nan), errors="coerce")  # noqa: E731
-    attack = pd.DataFrame({
-        "indicator_id": pool["Indicator ID"], "period": pool["Time period"], "area_code": pool["Area code"],
-        "area_type": pool["Area type"],
-        "breakdown": pool["Breakdown"].where(pool["Breakdown"] != "All", "all"),
-        "breakdown_value": pool["Breakdown group"].where(pool["Breakdown group"] != "All", "all"),
-        "numerator": number(pool["Count"]), "denominator": number(pool["Denominator"]),
-        "value": number(pool["Value"]), "note_codes": pool["Value note"]})
+    attack = pd.DataFrame(
+        {
+            "indicator_id": pool["Indicator ID"],
+            "period": pool["Time period"],
+            "area_code": pool["Area code"],
+            "area_type": pool["Area type"],
+            "breakdown": pool["Breakdown"].where(pool["Breakdown"] != "All", "all"),
+            "breakdown_value": pool["Breakdown group"].where(pool["Breakdown group"] != "All", "all"),
+            "numerator": number(pool["Count"]),
+            "denominator": number(pool["Denominator"]),
+            "value": number(pool["Value"]),
+            "note_codes": pool["Value note"],
+        }
+    )
     # Nothing in the downloads that the published file withholds ...
     withheld = attack[attack["note_codes"].str.contains("c")]
     assert len(withheld) > 1000 and withheld["value"].isna().all()
@@ -238,6 +271,7 @@ def test_no_withheld_value_is_recoverable_from_many_filtered_downloads(app_env):
 
 # --- the Downloads page ---------------------------------------------------------------------------
 
+
 def run_page(lang="en", **params) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["lang"] = lang
@@ -250,12 +284,16 @@ def run_page(lang="en", **params) -> AppTest:
 
 
 def page_text(at) -> str:
-    return "\n".join(e.value for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
-                     for e in getattr(at, kind))
+    return "\n".join(
+        e.value
+        for kind in ("title", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    )
 
 
-@pytest.mark.parametrize("lang, title, rows_word", [("en", "Download the data", "rows"),
-                                                    ("cy", "Lawrlwytho'r data", "rhes")])
+@pytest.mark.parametrize(
+    "lang, title, rows_word", [("en", "Download the data", "rows"), ("cy", "Lawrlwytho'r data", "rhes")]
+)
 def test_page_shows_count_preview_and_api_link(app_env, lang, title, rows_word):
     at = run_page(lang, indicator="S2", area="wards")
     assert at.title[0].value == title

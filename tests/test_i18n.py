@@ -1,4 +1,5 @@
 """English and Welsh catalogues are complete and in step, and every key the code asks for exists."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,14 @@ from dashboard.theme import COMPARISON, TREND
 ROOT = Path(__file__).resolve().parent.parent
 CODE = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "dashboard").glob("*.py"))]
 # Entries that are rightly the same in both languages (names, codes, symbols).
-SAME_IN_BOTH = {"common.language_en", "common.language_cy", "common.withheld", "common.not_available",
-                "nav.wards", "overview.rug_ward"}
+SAME_IN_BOTH = {
+    "common.language_en",
+    "common.language_cy",
+    "common.withheld",
+    "common.not_available",
+    "nav.wards",
+    "overview.rug_ward",
+}
 
 
 def test_every_key_is_in_both_languages_and_not_empty():
@@ -39,7 +46,9 @@ def test_every_key_used_in_the_code_exists():
     english = catalogue("en")
     used = set()
     for path in CODE:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(
+            re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z0-9_.]+)["']""", path.read_text(encoding="utf-8"))
+        )
     assert used, "the scan found no keys at all"
     assert sorted(k for k in used if k not in english) == []
 
@@ -48,9 +57,25 @@ def test_every_key_used_in_the_code_exists():
 def test_keys_built_at_run_time_exist(language):
     entries = catalogue(language)
     built = [f"judgement.{j.replace(' ', '_')}" for j in list(COMPARISON) + list(TREND)]
-    built += [f"judgement.{s.replace(' ', '_')}" for s in ("special cause high", "special cause low", "common cause")]
-    built += [f"common.what_{w}" for w in ("indicator", "ward", "area", "period", "vintage", "service",
-                                           "outcome_area", "breakdown", "language")]
+    built += [
+        f"judgement.{s.replace(' ', '_')}"
+        for s in ("special cause high", "special cause low", "common cause")
+    ]
+    built += [
+        f"common.what_{w}"
+        for w in (
+            "indicator",
+            "ward",
+            "area",
+            "period",
+            "vintage",
+            "service",
+            "outcome_area",
+            "breakdown",
+            "language",
+        )
+    ]
     from app_pages import PAGE_NAMES
+
     built += [f"nav.{name}" for name in PAGE_NAMES]
     assert [k for k in built if k not in entries] == []

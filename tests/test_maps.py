@@ -1,6 +1,8 @@
 """Ward maps: the hex layout computed from ward centroids, and the GeoJSON boundary loader."""
+
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import math
@@ -11,8 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
-
 from support import SHARED_REFERENCE, open_published
+
 from dashboard import maps
 
 GEOJSON = SHARED_REFERENCE / "wrexham_wards_2022.geojson"
@@ -36,6 +38,7 @@ def fresh_cache():
 
 
 # --- hex layout ------------------------------------------------------------------------------
+
 
 def test_every_ward_gets_its_own_cell(wards):
     layout = maps.hex_layout(wards)
@@ -68,8 +71,9 @@ def _geographic_neighbours(wards: pd.DataFrame, k: int = 3) -> dict[str, list[st
 def test_geographic_neighbours_stay_close_on_the_hex_map(wards):
     layout = maps.hex_layout(wards).set_index("ward_code")
     cell = {code: (row.col, row.row) for code, row in layout.iterrows()}
-    steps = [maps.hex_distance(cell[a], cell[b])
-             for a, near in _geographic_neighbours(wards).items() for b in near]
+    steps = [
+        maps.hex_distance(cell[a], cell[b]) for a, near in _geographic_neighbours(wards).items() for b in near
+    ]
     assert np.median(steps) <= 2, f"median steps to the 3 nearest wards is {np.median(steps)}"
     assert np.mean(steps) <= 2.0
     assert max(steps) <= 5
@@ -85,7 +89,7 @@ def test_the_layout_keeps_the_compass(wards):
 def test_hex_distance_counts_steps_on_an_odd_r_grid():
     assert maps.hex_distance((0, 0), (0, 0)) == 0
     assert maps.hex_distance((0, 0), (1, 0)) == 1
-    assert maps.hex_distance((0, 0), (0, 1)) == 1        # odd row is shifted right
+    assert maps.hex_distance((0, 0), (0, 1)) == 1  # odd row is shifted right
     assert maps.hex_distance((1, 0), (0, 1)) == 1
     assert maps.hex_distance((0, 0), (3, 0)) == 3
     assert maps.hex_distance((0, 0), (0, 2)) == 2
@@ -96,12 +100,13 @@ def test_hexagons_touch_but_do_not_overlap(wards):
     centres = layout[["x", "y"]].to_numpy()
     distance = np.sqrt(((centres[:, None] - centres[None]) ** 2).sum(-1))
     np.fill_diagonal(distance, np.inf)
-    assert distance.min() == pytest.approx(1.0)          # unit-width pointy-top hexes
+    assert distance.min() == pytest.approx(1.0)  # unit-width pointy-top hexes
     ring = maps.hexagon(0.0, 0.0)["coordinates"][0]
     assert ring[0] == ring[-1] and len(ring) == 7
 
 
 # --- boundaries ------------------------------------------------------------------------------
+
 
 def test_a_geojson_path_loads_every_ward(wards):
     loaded = maps.load_boundaries(str(GEOJSON))
@@ -125,19 +130,26 @@ def test_the_environment_variable_chooses_the_boundaries(wards, monkeypatch):
     assert shapes.kind == "hex" and shapes.problem is None
 
 
-@pytest.mark.parametrize("content, problem", [
-    (b"{not json", "boundary_not_json"),
-    (b"\xff\xfe\x00garbage", "boundary_not_json"),
-    (b'{"type": "Topology"}', "boundary_not_geojson"),
-    (b'[1, 2, 3]', "boundary_not_geojson"),
-    (b'{"type": "FeatureCollection", "features": []}', "boundary_not_geojson"),
-    (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"WD22CD": "W05001713"},'
-     b' "geometry": {"type": "Polygon", "coordinates": [[["a", 1], [2, 2], [3, 3], ["a", 1]]]}}]}',
-     "boundary_not_geojson"),
-    (b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"WD22CD": "E05000001"},'
-     b' "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}',
-     "boundary_no_wards"),
-])
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        (b"{not json", "boundary_not_json"),
+        (b"\xff\xfe\x00garbage", "boundary_not_json"),
+        (b'{"type": "Topology"}', "boundary_not_geojson"),
+        (b"[1, 2, 3]", "boundary_not_geojson"),
+        (b'{"type": "FeatureCollection", "features": []}', "boundary_not_geojson"),
+        (
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"WD22CD": "W05001713"},'
+            b' "geometry": {"type": "Polygon", "coordinates": [[["a", 1], [2, 2], [3, 3], ["a", 1]]]}}]}',
+            "boundary_not_geojson",
+        ),
+        (
+            b'{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"WD22CD": "E05000001"},'
+            b' "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}',
+            "boundary_no_wards",
+        ),
+    ],
+)
 def test_bad_files_fall_back_to_the_hex_map_with_a_reason(wards, tmp_path, content, problem):
     path = tmp_path / "wards.geojson"
     path.write_bytes(content)
@@ -165,8 +177,9 @@ def test_a_file_that_is_too_big_is_not_read(tmp_path):
     assert maps.load_boundaries(str(GEOJSON), max_bytes=1000).problem == "boundary_too_big"
 
 
-@pytest.mark.parametrize("source", ["ftp://example.org/wards.geojson", "file:///etc/passwd",
-                                    "data:application/json,{}"])
+@pytest.mark.parametrize(
+    "source", ["ftp://example.org/wards.geojson", "file:///etc/passwd", "data:application/json,{}"]
+)
 def test_only_paths_and_http_urls_are_accepted(source):
     assert maps.load_boundaries(source).problem == "boundary_bad_source"
 
@@ -181,10 +194,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/geo+json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def log_message(self, *args):
         pass
@@ -209,8 +220,9 @@ def test_a_url_loads_the_boundaries(wards, server):
     assert shapes.kind == "boundaries"
 
 
-@pytest.mark.parametrize("path, problem", [("/missing.geojson", "boundary_network"),
-                                           ("/broken.geojson", "boundary_not_json")])
+@pytest.mark.parametrize(
+    "path, problem", [("/missing.geojson", "boundary_network"), ("/broken.geojson", "boundary_not_json")]
+)
 def test_a_bad_url_falls_back(wards, server, path, problem):
     shapes = maps.shapes(wards, server + path)
     assert shapes.kind == "hex" and shapes.problem == problem
@@ -218,7 +230,7 @@ def test_a_bad_url_falls_back(wards, server, path, problem):
 
 def test_an_unreachable_url_falls_back_quickly():
     started = time.monotonic()
-    loaded = maps.load_boundaries("http://127.0.0.1:9/wards.geojson")      # discard port: refused
+    loaded = maps.load_boundaries("http://127.0.0.1:9/wards.geojson")  # discard port: refused
     assert loaded.problem == "boundary_network"
     assert time.monotonic() - started < 5
 
@@ -239,18 +251,35 @@ def test_a_failed_load_is_cached_so_reruns_stay_fast(server):
 
 # --- the chart -----------------------------------------------------------------------------------
 
-TEXTS = {"legend_value": "Value", "legend_status": "No figure", "withheld_legend": "c: withheld",
-         "missing_legend": "x: not available", "tooltip_ward": "Ward", "tooltip_value": "Figure",
-         "tooltip_compared": "Compared", "tooltip_period": "Period", "withheld": "c", "missing": "x"}
+TEXTS = {
+    "legend_value": "Value",
+    "legend_status": "No figure",
+    "withheld_legend": "c: withheld",
+    "missing_legend": "x: not available",
+    "tooltip_ward": "Ward",
+    "tooltip_value": "Figure",
+    "tooltip_compared": "Compared",
+    "tooltip_period": "Period",
+    "withheld": "c",
+    "missing": "x",
+}
 
 
 def _cells(wards: pd.DataFrame) -> pd.DataFrame:
     status = ["withheld" if i % 5 == 0 else "missing" if i % 7 == 0 else "value" for i in range(len(wards))]
-    return pd.DataFrame({
-        "ward_code": wards["ward_code"], "ward_name": wards["name_cy"],
-        "value": [float(i) if s == "value" else math.nan for i, s in enumerate(status)],
-        "value_label": ["c" if s == "withheld" else "x" if s == "missing" else str(i) for i, s in enumerate(status)],
-        "status": status, "judgement_label": "● Similar", "period_label": "2026"})
+    return pd.DataFrame(
+        {
+            "ward_code": wards["ward_code"],
+            "ward_name": wards["name_cy"],
+            "value": [float(i) if s == "value" else math.nan for i, s in enumerate(status)],
+            "value_label": [
+                "c" if s == "withheld" else "x" if s == "missing" else str(i) for i, s in enumerate(status)
+            ],
+            "status": status,
+            "judgement_label": "● Similar",
+            "period_label": "2026",
+        }
+    )
 
 
 @pytest.mark.parametrize("boundaries", [False, True])
@@ -259,16 +288,22 @@ def test_the_map_is_a_valid_chart_with_a_ward_selection(wards, boundaries):
     cells = _cells(wards)
     chart = maps.choropleth(cells, shapes, "W05001713", TEXTS)
     assert isinstance(chart, maps.ValidatedLayerChart)
-    spec = alt.LayerChart.to_dict(chart, validate=True)      # the full schema check Streamlit skips
+    spec = alt.LayerChart.to_dict(chart, validate=True)  # the full schema check Streamlit skips
     assert spec == chart.to_dict()
     assert spec["params"][0]["name"] == "ward_pick"
-    assert spec["params"][0]["select"] == {"type": "point", "fields": ["ward_code"], "on": "click", "clear": False}
+    assert spec["params"][0]["select"] == {
+        "type": "point",
+        "fields": ["ward_code"],
+        "on": "click",
+        "clear": False,
+    }
     shown, others, text, clicks = spec["layer"]
     shown_codes = {f["ward_code"] for f in json.loads(shown["data"]["values"])["features"]}
     withheld = set(cells.loc[cells["status"] == "withheld", "ward_code"])
     assert shown_codes.isdisjoint(withheld), "a withheld ward was coloured on the value scale"
     assert {f["ward_code"] for f in json.loads(others["data"]["values"])["features"]} == set(
-        cells.loc[cells["status"] != "value", "ward_code"])
+        cells.loc[cells["status"] != "value", "ward_code"]
+    )
     marks = {row["ward_code"]: row["mark"] for row in text["data"]["values"]}
     assert {code for code, mark in marks.items() if mark == "c"} == withheld
     assert len(json.loads(clicks["data"]["values"])["features"]) == 49

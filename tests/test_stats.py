@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.stats import chi2, poisson
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # allow plain `pytest` as well as `python -m pytest`
-    sys.path.insert(0, str(ROOT))
-
-from indicators import stats  # noqa: E402
-from indicators.stats import (  # noqa: E402
+from indicators import stats
+from indicators.stats import (
     TREND_CHI2_THRESHOLD,
     Z_95,
     Z_998,
@@ -49,6 +44,7 @@ from indicators.stats import (  # noqa: E402
     wilson_ci_arrays,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "stats"
 REL = 1e-9
 
@@ -73,13 +69,13 @@ def half_unit(decimals: int) -> float:
 
 def test_z_values_are_exact_normal_quantiles_not_1_96():
     # qnorm(0.975) and qnorm(0.999) as printed by R to 16 significant digits
-    assert Z_95 == pytest.approx(1.959963984540054, rel=1e-15)
-    assert Z_998 == pytest.approx(3.090232306167813, rel=1e-15)
+    assert pytest.approx(1.959963984540054, rel=1e-15) == Z_95
+    assert pytest.approx(3.090232306167813, rel=1e-15) == Z_998
     assert Z_95 != 1.96
 
 
 def test_trend_threshold_is_chi_square_1df_99_8():
-    assert TREND_CHI2_THRESHOLD == pytest.approx(9.54953570608324, rel=1e-12)
+    assert pytest.approx(9.54953570608324, rel=1e-12) == TREND_CHI2_THRESHOLD
 
 
 @pytest.mark.parametrize("bad", [0.9, 0.99, 95, 99.8, 1, 0, True, None, "0.95"])
@@ -296,8 +292,12 @@ def test_rate_uses_byars_from_10():
 
 @pytest.mark.parametrize(
     "args,message",
-    [((-1, 100), "greater than or equal to zero"), ((1, 0), "greater than zero"),
-     ((1, 100, 0), "multiplier"), ((1, 100, -5), "multiplier")],
+    [
+        ((-1, 100), "greater than or equal to zero"),
+        ((1, 0), "greater than zero"),
+        ((1, 100, 0), "multiplier"),
+        ((1, 100, -5), "multiplier"),
+    ],
 )
 def test_rate_validation(args, message):
     with pytest.raises(ValueError, match=message):
@@ -342,8 +342,11 @@ def test_dsr_dobson_formula_by_hand():
     o = 42
     b_lo = o * (1 - 1 / (9 * o) - z / (3 * math.sqrt(o))) ** 3
     b_up = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * math.sqrt(o + 1))) ** 3
-    expected = (value, value + math.sqrt(var / o) * (b_lo - o) * 100000,
-                value + math.sqrt(var / o) * (b_up - o) * 100000)
+    expected = (
+        value,
+        value + math.sqrt(var / o) * (b_lo - o) * 100000,
+        value + math.sqrt(var / o) * (b_up - o) * 100000,
+    )
     assert dsr(counts, pops, w, confidence=0.998) == pytest.approx(expected, rel=REL)
 
 
@@ -414,8 +417,12 @@ def test_funnel_limits_match_phe_funnels(outputs, subset, decimals):
         n = float(r["Population"])
         l2, u2 = proportion_funnel_limits(p, n, 0.95)
         l3, u3 = proportion_funnel_limits(p, n, 0.998)
-        for got, key in ((l2, "Lower2s0025limit"), (u2, "Upper2s0025limit"),
-                         (l3, "Lower3s0001limit"), (u3, "Upper3s0001limit")):
+        for got, key in (
+            (l2, "Lower2s0025limit"),
+            (u2, "Upper2s0025limit"),
+            (l3, "Lower3s0001limit"),
+            (u3, "Upper3s0001limit"),
+        ):
             assert abs(got * 100 - float(r[key])) <= tol, (n, key)
 
 
@@ -447,7 +454,9 @@ def test_funnel_significance_matches_published_bands():
 @pytest.mark.parametrize("row", read_fixture("sigma_adjustment_reference.csv"), ids=lambda r: r["side"])
 def test_funnel_limits_match_published_sigma_adjustment(row):
     confidence = {"0.975": 0.95, "0.999": 0.998}[row["p"]]
-    lower, upper = proportion_funnel_limits(float(row["average_proportion"]), float(row["population"]), confidence)
+    lower, upper = proportion_funnel_limits(
+        float(row["average_proportion"]), float(row["population"]), confidence
+    )
     got = lower if row["side"] == "low" else upper
     assert got * float(row["multiplier"]) == pytest.approx(float(row["result"]), rel=REL)
 
@@ -566,8 +575,10 @@ def test_recent_trend_proportion_flat_is_no_change():
 def test_recent_trend_small_change_not_significant():
     # 10% -> 14% on n = 100 each year: chi-square well under 9.5495
     num, den = [10, 11, 12, 13, 14], [100] * 5
-    assert stats._chi2_trend_proportion(np.array(num, float), np.array(den, float), np.arange(5.0)) \
+    assert (
+        stats._chi2_trend_proportion(np.array(num, float), np.array(den, float), np.arange(5.0))
         < TREND_CHI2_THRESHOLD
+    )
     assert recent_trend_proportion(num, den) == "no significant change"
 
 
@@ -585,14 +596,17 @@ def test_recent_trend_one_point_drives_slope():
 def test_recent_trend_cannot_be_calculated():
     assert recent_trend_proportion([1, 2, 3, 4], [10] * 4) == "cannot be calculated"
     assert recent_trend_proportion([100, 200, None, 400, 500], [1000] * 5) == "cannot be calculated"
-    assert recent_trend_proportion([100, 200, 300, 400, 500], [1000, 1000, NAN, 1000, 1000]) \
+    assert (
+        recent_trend_proportion([100, 200, 300, 400, 500], [1000, 1000, NAN, 1000, 1000])
         == "cannot be calculated"
+    )
     assert recent_trend_proportion([0, 200, 300, 400, 500], [1000] * 5) == "cannot be calculated"
     assert recent_trend_from_limits([1, 2, 3, 4], [0] * 4, [5] * 4) == "cannot be calculated"
     assert recent_trend_from_limits([1, 2, None, 4, 5], [0] * 5, [9] * 5) == "cannot be calculated"
     assert recent_trend_from_limits([1, 2, 3, 4, 5], [0, 1, 2, 3, None], [9] * 5) == "cannot be calculated"
-    assert recent_trend_from_limits([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]) \
-        == "cannot be calculated"
+    assert (
+        recent_trend_from_limits([1, 2, 3, 4, 5], [1, 2, 3, 4, 5], [1, 2, 3, 4, 5]) == "cannot be calculated"
+    )
 
 
 def test_recent_trend_uses_latest_five_points_only():
@@ -610,11 +624,15 @@ def test_recent_trend_from_limits():
     assert recent_trend(values, lower=lower, upper=upper) == "increasing"
     assert recent_trend(values[::-1], lower=lower[::-1], upper=upper[::-1]) == "decreasing"
     flat = [100.0, 101.0, 99.0, 100.5, 100.0]
-    assert recent_trend(flat, lower=[v - 4 for v in flat], upper=[v + 4 for v in flat]) \
+    assert (
+        recent_trend(flat, lower=[v - 4 for v in flat], upper=[v + 4 for v in flat])
         == "no significant change"
+    )
     # wide intervals make the same rise non-significant
-    assert recent_trend(values, lower=[v - 60 for v in values], upper=[v + 60 for v in values]) \
+    assert (
+        recent_trend(values, lower=[v - 60 for v in values], upper=[v + 60 for v in values])
         == "no significant change"
+    )
 
 
 def test_recent_trend_from_limits_leave_one_out():
@@ -651,8 +669,10 @@ def test_recent_trend_uses_the_periods_of_the_latest_five():
     den = [20000] * 7
     assert recent_trend_proportion(window, den[:5]) == "increasing"  # equally spaced
     assert recent_trend_proportion(window, den[:5], periods=[2, 3, 4, 5, 20]) == "no significant change"
-    assert recent_trend_proportion([5000, 5000] + window, den, periods=[0, 1, 2, 3, 4, 5, 20]) \
+    assert (
+        recent_trend_proportion([5000, 5000] + window, den, periods=[0, 1, 2, 3, 4, 5, 20])
         == "no significant change"
+    )
 
 
 @pytest.mark.parametrize("margin,expected", [(1.00001, "increasing"), (0.99999, "no significant change")])
@@ -668,8 +688,10 @@ def test_recent_trend_from_limits_standard_error_uses_exact_z(margin, expected):
     values = [1.0, 2.0, 3.0, 4.0, 5.0]
     assert recent_trend_from_limits(values, [v - h for v in values], [v + h for v in values]) == expected
     # the same half-width read as 99.8% limits means a smaller sigma: significant
-    assert recent_trend_from_limits(values, [v - h for v in values], [v + h for v in values],
-                                    confidence=0.998) == "increasing"
+    assert (
+        recent_trend_from_limits(values, [v - h for v in values], [v + h for v in values], confidence=0.998)
+        == "increasing"
+    )
 
 
 @pytest.mark.parametrize(
@@ -723,7 +745,7 @@ def test_spc_limits_by_hand():
 def test_spc_outside_limits_high_and_low():
     x = [1, 3, 1, 3, 1, 3, 1, 3, 1, 3, 12]
     mean, mmr = 32 / 11, 27 / 10
-    assert 12 > mean + 2.66 * mmr  # 12 > 10.09
+    assert mean + 2.66 * mmr < 12  # 12 > 10.09
     r = spc_xmr(x)
     assert r.signals[10] == ("outside limits",)
     assert r.classification[10] == "special cause high"
@@ -736,7 +758,7 @@ def test_spc_outside_limits_high_and_low():
 def test_spc_run_of_seven_flags_every_point():
     x = [1, -1, 1, -1, 1, -1] + [0.5] * 7
     mean = 3.5 / 13
-    assert 0.5 > mean
+    assert mean < 0.5
     r = spc_xmr(x)
     assert all(r.signals[i] == ("run",) for i in range(6, 13))
     assert r.classification[6:] == ("special cause high",) * 7
@@ -864,8 +886,11 @@ def test_count_arrays_agree_with_scalar(confidence):
 
 
 def test_count_arrays_nan_where_invalid():
-    for lo, up in (byars_ci_arrays([-1, None, NAN]), exact_poisson_ci_arrays([-1, None, NAN]),
-                   rate_ci_arrays([-1, None, 5, 5], [10, 10, 0, None])):
+    for lo, up in (
+        byars_ci_arrays([-1, None, NAN]),
+        exact_poisson_ci_arrays([-1, None, NAN]),
+        rate_ci_arrays([-1, None, 5, 5], [10, 10, 0, None]),
+    ):
         assert np.all(np.isnan(lo)) and np.all(np.isnan(up))
 
 

@@ -24,6 +24,7 @@ or `python -m etl demo --out DIR [--seed N] [--scale K]`. Modules:
     youth_justice.py       first-time entrants
     dwp.py                 Stat-Xplore children in low income families
 """
+
 from __future__ import annotations
 
 import os
@@ -52,8 +53,7 @@ def _run_source(name: str, out: Path, seed: int, scale: float) -> tuple[list[Pat
     return paths, log.entries
 
 
-def generate(out_dir, seed: int = 20260401, scale: float = 1.0, *,
-             workers: int | None = None) -> list[Path]:
+def generate(out_dir, seed: int = 20260401, scale: float = 1.0, *, workers: int | None = None) -> list[Path]:
     """Write every demo partner extract into out_dir; return the paths written.
 
     seed: any non-negative integer; the same seed and scale give identical bytes.

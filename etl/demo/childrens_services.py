@@ -20,6 +20,7 @@ Two extracts from one truth: the October extract holds every July record (same i
 records, contacts for earlier quarters keyed late, open records since closed, and the true
 values of about 0.3% of July records that the July extract had wrong (see _corrupt).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,17 +29,38 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import looked_after as lac, mess
+from . import looked_after as lac
+from . import mess
 from .looked_after import LEGAL, LOCATIONS, PLACEMENTS
-from .records import (Children, by_fy, cap_at_18, days, drop_overlaps, fixed_width_codes,
-                      mixture_durations, pseudonyms, resolve_roots)
-from .world import (AGE_BAND_EDGES, AGE_BANDS, PERIOD_END, PERIOD_START, World, age_band_index,
-                    fy_start_year, month_number, month_range, random_dates_in_months, received,
-                    years_between)
+from .records import (
+    Children,
+    by_fy,
+    cap_at_18,
+    days,
+    drop_overlaps,
+    fixed_width_codes,
+    mixture_durations,
+    pseudonyms,
+    resolve_roots,
+)
+from .world import (
+    AGE_BAND_EDGES,
+    AGE_BANDS,
+    PERIOD_END,
+    PERIOD_START,
+    World,
+    age_band_index,
+    fy_start_year,
+    month_number,
+    month_range,
+    random_dates_in_months,
+    received,
+    years_between,
+)
 
 SOURCE = "childrens_services"
-SIM_START = "2014-04"                      # contacts/referrals/assessments burn-in
-SIM_END = PERIOD_END                       # the truth is simulated to the end of the window
+SIM_START = "2014-04"  # contacts/referrals/assessments burn-in
+SIM_END = PERIOD_END  # the truth is simulated to the end of the window
 
 # (file date label, data cut-off, received)
 EXTRACTS = (
@@ -48,51 +70,104 @@ EXTRACTS = (
 
 # ----------------------------------------------------------------------------- calibration
 # Contacts per financial year (start year -> contacts), scale 1.
-CONTACTS_PER_FY = {2014: 6400, 2015: 6450, 2016: 6500, 2017: 6550, 2018: 6650, 2019: 6900,
-                   2020: 6750, 2021: 7150, 2022: 7350, 2023: 7250, 2024: 7150, 2025: 7050,
-                   2026: 7000}
+CONTACTS_PER_FY = {
+    2014: 6400,
+    2015: 6450,
+    2016: 6500,
+    2017: 6550,
+    2018: 6650,
+    2019: 6900,
+    2020: 6750,
+    2021: 7150,
+    2022: 7350,
+    2023: 7250,
+    2024: 7150,
+    2025: 7050,
+    2026: 7000,
+}
 # Month of the financial year (Apr..Mar): school holidays in August and December.
 CONTACT_SEASON = np.array([0.96, 1.03, 1.05, 1.03, 0.82, 1.03, 1.08, 1.07, 0.90, 1.02, 1.00, 1.04])
 CONTACT_SEASON = CONTACT_SEASON / CONTACT_SEASON.mean()
-PANDEMIC = {"2020-04": 0.66, "2020-05": 0.74, "2020-06": 0.88, "2020-09": 1.10, "2021-01": 0.92,
-            "2021-03": 1.08}
+PANDEMIC = {
+    "2020-04": 0.66,
+    "2020-05": 0.74,
+    "2020-06": 0.88,
+    "2020-09": 1.10,
+    "2021-01": 0.92,
+    "2021-03": 1.08,
+}
 CONTACT_AGE = [0.30, 0.22, 0.34, 0.14]
-P_REPEAT_CONTACT = 0.33                    # share of contacts about a child already known
-REPEAT_LAG_MONTHS = 8.0                    # typical gap before a repeat contact
+P_REPEAT_CONTACT = 0.33  # share of contacts about a child already known
+REPEAT_LAG_MONTHS = 8.0  # typical gap before a repeat contact
 SOURCES = ("police", "health", "school", "family_self", "local_authority", "other")
 SOURCE_P = np.array([0.34, 0.16, 0.17, 0.12, 0.11, 0.10])
 OUTCOMES = ("iaa", "referral", "early_help", "nfa")
-P_LATE_RECORDED = 0.035                    # contacts keyed weeks or months after the event
+P_LATE_RECORDED = 0.035  # contacts keyed weeks or months after the event
 
-P_ASSESSED = 0.93                          # referrals leading to an assessment
-ON_TIME_BY_FY = {2014: 0.89, 2015: 0.89, 2016: 0.89, 2017: 0.89, 2018: 0.90, 2019: 0.91,
-                 2020: 0.87, 2021: 0.855, 2022: 0.86, 2023: 0.88, 2024: 0.90, 2025: 0.91,
-                 2026: 0.91}
+P_ASSESSED = 0.93  # referrals leading to an assessment
+ON_TIME_BY_FY = {
+    2014: 0.89,
+    2015: 0.89,
+    2016: 0.89,
+    2017: 0.89,
+    2018: 0.90,
+    2019: 0.91,
+    2020: 0.87,
+    2021: 0.855,
+    2022: 0.86,
+    2023: 0.88,
+    2024: 0.90,
+    2025: 0.91,
+    2026: 0.91,
+}
 ASSESSMENT_OUTCOMES = ("care_and_support_plan", "early_help", "nfa", "ongoing")
-ASSESSMENT_OUTCOME_P = (0.27, 0.28, 0.45)      # of completed assessments
+ASSESSMENT_OUTCOME_P = (0.27, 0.28, 0.45)  # of completed assessments
 
 PLAN_SHORT_SHARE, PLAN_SHORT_YEARS, PLAN_LONG_YEARS = 0.45, 0.30, 1.3
 
-CP_SHARE_BY_FY = {2014: 0.36, 2015: 0.36, 2016: 0.36, 2017: 0.36, 2018: 0.36, 2019: 0.38,
-                  2020: 0.40, 2021: 0.43, 2022: 0.42, 2023: 0.38, 2024: 0.36, 2025: 0.35,
-                  2026: 0.35}
+CP_SHARE_BY_FY = {
+    2014: 0.36,
+    2015: 0.36,
+    2016: 0.36,
+    2017: 0.36,
+    2018: 0.36,
+    2019: 0.38,
+    2020: 0.40,
+    2021: 0.43,
+    2022: 0.42,
+    2023: 0.38,
+    2024: 0.36,
+    2025: 0.35,
+    2026: 0.35,
+}
 CP_MEDIAN_YEARS, CP_SIGMA = 0.62, 0.6
-P_INJECTED_REREGISTRATION = 0.075          # on top of re-registrations arising naturally
+P_INJECTED_REREGISTRATION = 0.075  # on top of re-registrations arising naturally
 CP_CATEGORIES = ("neglect", "emotional", "physical", "sexual")
 CP_CATEGORY_P = (0.46, 0.34, 0.13, 0.07)
 
 
 # ----------------------------------------------------------------------------- labels
 CONTACT_SOURCE_LABELS = {
-    "police": ["Police"], "health": ["Health", "Health visitor", "GP", "Hospital"],
-    "school": ["School", "Education"], "family_self": ["Family", "Self", "Family or self", "Relative"],
-    "local_authority": ["Local authority", "Housing", "LA"], "other": ["Other", "Third sector", "Anonymous"],
+    "police": ["Police"],
+    "health": ["Health", "Health visitor", "GP", "Hospital"],
+    "school": ["School", "Education"],
+    "family_self": ["Family", "Self", "Family or self", "Relative"],
+    "local_authority": ["Local authority", "Housing", "LA"],
+    "other": ["Other", "Third sector", "Anonymous"],
 }
-CONTACT_SOURCE_W = {"health": [4, 3, 2, 1], "school": [9, 1], "family_self": [4, 3, 2, 1],
-                    "local_authority": [6, 3, 1], "other": [5, 3, 2]}
+CONTACT_SOURCE_W = {
+    "health": [4, 3, 2, 1],
+    "school": [9, 1],
+    "family_self": [4, 3, 2, 1],
+    "local_authority": [6, 3, 1],
+    "other": [5, 3, 2],
+}
 REFERRAL_SOURCE_LABELS = {
-    "police": ["Police"], "health": ["Health"], "school": ["School", "Education"],
-    "family_self": ["Family or self", "Family", "Self"], "local_authority": ["Local authority", "LA"],
+    "police": ["Police"],
+    "health": ["Health"],
+    "school": ["School", "Education"],
+    "family_self": ["Family or self", "Family", "Self"],
+    "local_authority": ["Local authority", "LA"],
     "other": ["Other"],
 }
 CONTACT_OUTCOME_LABELS = {
@@ -104,10 +179,15 @@ CONTACT_OUTCOME_LABELS = {
 ASSESSMENT_OUTCOME_LABELS = {
     "care_and_support_plan": ["Care and support plan", "C&S plan"],
     "early_help": ["Early help", "Step down to early help"],
-    "nfa": ["No further action", "NFA"], "ongoing": ["Ongoing", "In progress"],
+    "nfa": ["No further action", "NFA"],
+    "ongoing": ["Ongoing", "In progress"],
 }
-CP_LABELS = {"neglect": ["Neglect"], "emotional": ["Emotional abuse", "Emotional"],
-             "physical": ["Physical abuse", "Physical"], "sexual": ["Sexual abuse", "Sexual"]}
+CP_LABELS = {
+    "neglect": ["Neglect"],
+    "emotional": ["Emotional abuse", "Emotional"],
+    "physical": ["Physical abuse", "Physical"],
+    "sexual": ["Sexual abuse", "Sexual"],
+}
 PLACEMENT_LABELS = {
     "foster_in_house": ["Foster care (in-house)", "In-house foster", "Foster (LA)"],
     "foster_agency": ["Foster care (agency)", "Independent fostering agency", "Foster (IFA)"],
@@ -116,15 +196,23 @@ PLACEMENT_LABELS = {
     "placed_with_parents": ["Placed with parents", "With parents"],
     "other": ["Supported lodgings", "Other", "Secure unit"],
 }
-LOCATION_LABELS = {"wrexham": ["In Wrexham", "Wrexham"],
-                   "elsewhere_in_wales": ["Elsewhere in Wales", "Other Welsh LA"],
-                   "outside_wales": ["Outside Wales", "England"]}
-LEGAL_LABELS = {"care_order": ["Care order", "Full care order", "Interim care order", "C2"],
-                "voluntary": ["Section 76", "Voluntary", "V2"],
-                "placement_order": ["Placement order", "E1"],
-                "other": ["Other", "Remand", "J2"]}
-LEGAL_W = {"care_order": [4, 2.5, 2.5, 1], "voluntary": [7, 2, 1], "placement_order": [8, 2],
-           "other": [6, 2, 2]}
+LOCATION_LABELS = {
+    "wrexham": ["In Wrexham", "Wrexham"],
+    "elsewhere_in_wales": ["Elsewhere in Wales", "Other Welsh LA"],
+    "outside_wales": ["Outside Wales", "England"],
+}
+LEGAL_LABELS = {
+    "care_order": ["Care order", "Full care order", "Interim care order", "C2"],
+    "voluntary": ["Section 76", "Voluntary", "V2"],
+    "placement_order": ["Placement order", "E1"],
+    "other": ["Other", "Remand", "J2"],
+}
+LEGAL_W = {
+    "care_order": [4, 2.5, 2.5, 1],
+    "voluntary": [7, 2, 1],
+    "placement_order": [8, 2],
+    "other": [6, 2, 2],
+}
 WARD_MIX = {"en": 0.955, "alias": 0.03, "cy": 0.01, "upper": 0.005}
 # integer category codes index these tuples, so the label tables must list codes in the same order
 assert tuple(CONTACT_SOURCE_LABELS) == SOURCES == tuple(REFERRAL_SOURCE_LABELS)
@@ -133,8 +221,16 @@ assert tuple(ASSESSMENT_OUTCOME_LABELS) == ASSESSMENT_OUTCOMES
 assert tuple(CP_LABELS) == CP_CATEGORIES
 assert tuple(PLACEMENT_LABELS) == PLACEMENTS and tuple(LOCATION_LABELS) == LOCATIONS
 assert tuple(LEGAL_LABELS) == LEGAL
-IMPOSSIBLE_DATES = ["31/02/2025", "30/02/2024", "31/04/2023", "31/06/2022", "29/02/2023",
-                    "31/09/2021", "31/11/2020", "30/02/2019"]
+IMPOSSIBLE_DATES = [
+    "31/02/2025",
+    "30/02/2024",
+    "31/04/2023",
+    "31/06/2022",
+    "29/02/2023",
+    "31/09/2021",
+    "31/11/2020",
+    "30/02/2019",
+]
 
 
 # ============================================================================= the simulation
@@ -162,7 +258,7 @@ def _contacts(world: World, kids: Children) -> pd.DataFrame:
     age0 = AGE_BAND_EDGES[band] + rng.random(n) * np.diff(AGE_BAND_EDGES)[band]
 
     # A repeat contact points at an earlier contact in the same ward a few months back.
-    order = np.lexsort((np.arange(n), ward))          # by ward, then time (date is sorted)
+    order = np.lexsort((np.arange(n), ward))  # by ward, then time (date is sorted)
     ws = ward[order]
     gstart = np.searchsorted(ws, ws, side="left")
     pos = np.arange(n) - gstart
@@ -217,10 +313,11 @@ def _contacts(world: World, kids: Children) -> pd.DataFrame:
     recorded = date + lag_days.astype("timedelta64[D]")
 
     # categories are kept as integer positions (SOURCES, OUTCOMES) until the files are written
-    frame = pd.DataFrame({"child": child, "date": date, "recorded": recorded, "source": src,
-                          "outcome": outcome})
+    frame = pd.DataFrame(
+        {"child": child, "date": date, "recorded": recorded, "source": src, "outcome": outcome}
+    )
     frame = frame.sort_values(["recorded", "date"], kind="stable").reset_index(drop=True)
-    frame["id"] = np.arange(1, len(frame) + 1)      # numbered in the order they were keyed
+    frame["id"] = np.arange(1, len(frame) + 1)  # numbered in the order they were keyed
     return frame
 
 
@@ -231,8 +328,7 @@ def _referrals(world: World, contacts: pd.DataFrame) -> pd.DataFrame:
     n = len(c)
     step = np.where(rng.random(n) < 0.75, 0, rng.integers(1, 4, size=n))
     date = np.busday_offset(c["date"].to_numpy(dtype="datetime64[D]"), step, roll="forward")
-    frame = pd.DataFrame({"child": c["child"].to_numpy(), "date": date,
-                          "source": c["source"].to_numpy()})
+    frame = pd.DataFrame({"child": c["child"].to_numpy(), "date": date, "source": c["source"].to_numpy()})
     frame = frame.sort_values("date", kind="stable").reset_index(drop=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
@@ -243,16 +339,25 @@ def _assessments(world: World, referrals: pd.DataFrame) -> pd.DataFrame:
     rng = world.rng(SOURCE, "assessments")
     r = referrals[rng.random(len(referrals)) < P_ASSESSED]
     n = len(r)
-    start = np.busday_offset(r["date"].to_numpy(dtype="datetime64[D]"),
-                             rng.integers(0, 6, size=n), roll="forward")
+    start = np.busday_offset(
+        r["date"].to_numpy(dtype="datetime64[D]"), rng.integers(0, 6, size=n), roll="forward"
+    )
     on_time = rng.random(n) < by_fy(start, ON_TIME_BY_FY)
     # keep clear of the 42-day line so bank holidays cannot flip the judgement
-    wd = np.where(on_time, np.round(rng.triangular(5, 33, 40, size=n)),
-                  44 + np.round(rng.gamma(2.0, 9.0, size=n))).astype(np.int64)
+    wd = np.where(
+        on_time, np.round(rng.triangular(5, 33, 40, size=n)), 44 + np.round(rng.gamma(2.0, 9.0, size=n))
+    ).astype(np.int64)
     completed = np.busday_offset(start, wd, roll="forward")
     outcome = mess.pick(rng, n, ASSESSMENT_OUTCOME_P)
-    frame = pd.DataFrame({"child": r["child"].to_numpy(), "referral": r["id"].to_numpy(),
-                          "start": start, "completed": completed, "outcome": outcome})
+    frame = pd.DataFrame(
+        {
+            "child": r["child"].to_numpy(),
+            "referral": r["id"].to_numpy(),
+            "start": start,
+            "completed": completed,
+            "outcome": outcome,
+        }
+    )
     frame = frame.sort_values("start", kind="stable").reset_index(drop=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
@@ -262,7 +367,9 @@ def _plans(world: World, kids: Children, assessments: pd.DataFrame) -> pd.DataFr
     """Care and support plans opened after assessments that concluded a plan was needed."""
     rng = world.rng(SOURCE, "plans")
     a = assessments[assessments["outcome"] == ASSESSMENT_OUTCOMES.index("care_and_support_plan")]
-    start = a["completed"].to_numpy(dtype="datetime64[D]") + rng.integers(0, 15, size=len(a)).astype("timedelta64[D]")
+    start = a["completed"].to_numpy(dtype="datetime64[D]") + rng.integers(0, 15, size=len(a)).astype(
+        "timedelta64[D]"
+    )
     years = mixture_durations(rng, fy_start_year(start), PLAN_SHORT_SHARE, PLAN_SHORT_YEARS, PLAN_LONG_YEARS)
     end = start + np.maximum(days(years), np.timedelta64(14, "D"))
     return pd.DataFrame({"child": a["child"].to_numpy(), "start": start, "end": end})
@@ -330,10 +437,12 @@ def simulate(world: World) -> Truth:
 
     # Plans stay open while a child is registered or in care (they are part of the same plan).
     plans = pd.concat([plans, extra_plans], ignore_index=True)
-    cover = pd.concat([
-        registrations[["child", "end"]],
-        periods.loc[periods["linked"], ["child", "exit"]].rename(columns={"exit": "end"}),
-    ])
+    cover = pd.concat(
+        [
+            registrations[["child", "end"]],
+            periods.loc[periods["linked"], ["child", "exit"]].rename(columns={"exit": "end"}),
+        ]
+    )
     latest = cover.groupby("child")["end"].max()
     p_child = plans["child"].to_numpy()
     p_start = plans["start"].to_numpy(dtype="datetime64[D]")
@@ -350,9 +459,18 @@ def simulate(world: World) -> Truth:
     plans["id"] = np.arange(1, len(plans) + 1)
 
     refs = pseudonyms(world.rng(SOURCE, "child_refs"), kids.n)
-    return Truth(birth=birth, ward=ward, child_ref=refs, contacts=contacts, referrals=referrals,
-                 assessments=assessments, plans=plans, registrations=registrations,
-                 episodes=episodes, periods=periods)
+    return Truth(
+        birth=birth,
+        ward=ward,
+        child_ref=refs,
+        contacts=contacts,
+        referrals=referrals,
+        assessments=assessments,
+        plans=plans,
+        registrations=registrations,
+        episodes=episodes,
+        periods=periods,
+    )
 
 
 # ============================================================================= the extracts
@@ -364,14 +482,15 @@ class _Table:
 
     name: str
     frame: pd.DataFrame
-    start_col: str               # the date that decides whether a record exists at the cut-off
-    end_col: str | None          # a date blanked when it is after the cut-off
-    min_start: np.datetime64 | None   # records starting before this are not in the extract
-    needs_open_after: bool       # stock tables: only records open on/after 1 April 2018
+    start_col: str  # the date that decides whether a record exists at the cut-off
+    end_col: str | None  # a date blanked when it is after the cut-off
+    min_start: np.datetime64 | None  # records starting before this are not in the extract
+    needs_open_after: bool  # stock tables: only records open on/after 1 April 2018
 
 
-def _dress(world: World, truth: Truth, frame: pd.DataFrame, purpose: str,
-           date_cols: list[str]) -> pd.DataFrame:
+def _dress(
+    world: World, truth: Truth, frame: pd.DataFrame, purpose: str, date_cols: list[str]
+) -> pd.DataFrame:
     """Draw the presentation of each record once (ward spelling, date styles), so the same
     record looks the same in both extracts unless it was corrected."""
     rng = world.rng(SOURCE, "dress", purpose)
@@ -379,7 +498,7 @@ def _dress(world: World, truth: Truth, frame: pd.DataFrame, purpose: str,
     frame["ward_idx"] = truth.ward[frame["child"].to_numpy()]
     frame["ward_u1"] = rng.random(len(frame))
     frame["ward_u2"] = rng.random(len(frame))
-    frame["label_u"] = rng.random(len(frame))     # which accepted wording of each category
+    frame["label_u"] = rng.random(len(frame))  # which accepted wording of each category
     for col in date_cols:
         frame[f"{col}_style"] = mess.date_styles(rng, len(frame))
     return frame
@@ -431,8 +550,11 @@ def _snapshot(table: _Table, cutoff: np.datetime64) -> pd.DataFrame:
         end = out[table.end_col].to_numpy(dtype="datetime64[D]")
         out[table.end_col] = np.where(end > cutoff, np.datetime64("NaT"), end)
     if table.name == "assessments":
-        out["outcome"] = np.where(np.isnat(out["completed"].to_numpy(dtype="datetime64[D]")),
-                                  ASSESSMENT_OUTCOMES.index("ongoing"), out["outcome"].to_numpy())
+        out["outcome"] = np.where(
+            np.isnat(out["completed"].to_numpy(dtype="datetime64[D]")),
+            ASSESSMENT_OUTCOMES.index("ongoing"),
+            out["outcome"].to_numpy(),
+        )
     return out
 
 
@@ -462,7 +584,7 @@ def _corrupt(world: World, name: str, first: pd.DataFrame) -> pd.DataFrame:
             continue
         k = len(rows)
         if kind == "ward":
-            shift = rng.integers(1, world.n_wards, size=k)      # any other ward
+            shift = rng.integers(1, world.n_wards, size=k)  # any other ward
             out.loc[rows, "ward_idx"] = (out.loc[rows, "ward_idx"].to_numpy() + shift) % world.n_wards
         elif kind == "source":
             out.loc[rows, "source"] = rng.integers(0, len(SOURCES), size=k)
@@ -479,12 +601,18 @@ def _corrupt(world: World, name: str, first: pd.DataFrame) -> pd.DataFrame:
             col = "date" if kind == "date" else "start"
             d = out.loc[rows, col].to_numpy(dtype="datetime64[D]")
             shifted = d - rng.integers(1, 6, size=k).astype("timedelta64[D]")
-            floor = PERIOD_START if name in ("contacts", "referrals", "assessments") else np.datetime64("2010-01-01", "D")
+            floor = (
+                PERIOD_START
+                if name in ("contacts", "referrals", "assessments")
+                else np.datetime64("2010-01-01", "D")
+            )
             out.loc[rows, col] = np.maximum(shifted, floor)
         elif kind == "completed":
             d = out.loc[rows, "completed"].to_numpy(dtype="datetime64[D]")
             ok = ~np.isnat(d)
-            out.loc[rows[ok], "completed"] = d[ok] + rng.integers(1, 8, size=int(ok.sum())).astype("timedelta64[D]")
+            out.loc[rows[ok], "completed"] = d[ok] + rng.integers(1, 8, size=int(ok.sum())).astype(
+                "timedelta64[D]"
+            )
         elif kind == "category":
             out.loc[rows, "category"] = rng.integers(0, len(CP_CATEGORIES), size=k)
         elif kind == "placement":
@@ -492,13 +620,21 @@ def _corrupt(world: World, name: str, first: pd.DataFrame) -> pd.DataFrame:
         elif kind == "location":
             out.loc[rows, "location"] = rng.integers(0, len(LOCATIONS), size=k)
         elif kind == "cost":
-            out.loc[rows, "cost"] = np.round(out.loc[rows, "cost"].to_numpy(dtype=float) * rng.uniform(0.9, 1.1, size=k), 2)
+            out.loc[rows, "cost"] = np.round(
+                out.loc[rows, "cost"].to_numpy(dtype=float) * rng.uniform(0.9, 1.1, size=k), 2
+            )
     return out
 
 
 # Record ids: prefix and digits (the system numbers records in the order it made them).
-ID_FORMAT = {"contacts": ("CN", 7), "referrals": ("RF", 7), "assessments": ("AS", 7),
-             "care_support": ("PL", 7), "child_protection": ("RG", 6), "looked_after": ("EP", 7)}
+ID_FORMAT = {
+    "contacts": ("CN", 7),
+    "referrals": ("RF", 7),
+    "assessments": ("AS", 7),
+    "care_support": ("PL", 7),
+    "child_protection": ("RG", 6),
+    "looked_after": ("EP", 7),
+}
 
 
 def record_ids(name: str, numbers: np.ndarray) -> np.ndarray:
@@ -525,48 +661,159 @@ def _columns(world: World, truth: Truth, name: str, f: pd.DataFrame) -> tuple[li
         dates = d("date")
         bad = f["bad_date"].to_numpy()
         dates[bad >= 0] = np.array(IMPOSSIBLE_DATES, dtype=object)[bad[bad >= 0]]
-        return (["Contact ID", "Child ref", "Contact date", "Ward", "Age band", "Source of contact",
-                 "Contact outcome"],
-                [ids, ref, dates, ward, band("date"),
-                 mess.labels(f["source"].to_numpy(), CONTACT_SOURCE_LABELS, None, CONTACT_SOURCE_W, u=u),
-                 mess.labels(f["outcome"].to_numpy(), CONTACT_OUTCOME_LABELS, None,
-                             {"iaa": [8, 1, 1], "referral": [9, 1], "early_help": [7, 3], "nfa": [8, 2]}, u=u)])
+        return (
+            [
+                "Contact ID",
+                "Child ref",
+                "Contact date",
+                "Ward",
+                "Age band",
+                "Source of contact",
+                "Contact outcome",
+            ],
+            [
+                ids,
+                ref,
+                dates,
+                ward,
+                band("date"),
+                mess.labels(f["source"].to_numpy(), CONTACT_SOURCE_LABELS, None, CONTACT_SOURCE_W, u=u),
+                mess.labels(
+                    f["outcome"].to_numpy(),
+                    CONTACT_OUTCOME_LABELS,
+                    None,
+                    {"iaa": [8, 1, 1], "referral": [9, 1], "early_help": [7, 3], "nfa": [8, 2]},
+                    u=u,
+                ),
+            ],
+        )
     if name == "referrals":
-        return (["Referral ID", "Child ref", "Referral date", "Ward", "Age band", "Referral source"],
-                [ids, ref, d("date"), ward, band("date"),
-                 mess.labels(f["source"].to_numpy(), REFERRAL_SOURCE_LABELS, None,
-                             {"school": [8, 2], "family_self": [6, 2, 2], "local_authority": [8, 2]}, u=u)])
+        return (
+            ["Referral ID", "Child ref", "Referral date", "Ward", "Age band", "Referral source"],
+            [
+                ids,
+                ref,
+                d("date"),
+                ward,
+                band("date"),
+                mess.labels(
+                    f["source"].to_numpy(),
+                    REFERRAL_SOURCE_LABELS,
+                    None,
+                    {"school": [8, 2], "family_self": [6, 2, 2], "local_authority": [8, 2]},
+                    u=u,
+                ),
+            ],
+        )
     if name == "assessments":
         ref_id = record_ids("referrals", f["referral"].to_numpy())
         ref_id[f["no_referral"].to_numpy()] = ""
-        return (["Assessment ID", "Referral ID", "Child ref", "Ward", "Age band", "Start date",
-                 "Completed date", "Outcome"],
-                [ids, ref_id, ref, ward, band("start"), d("start"),
-                 d("completed"),
-                 mess.labels(f["outcome"].to_numpy(), ASSESSMENT_OUTCOME_LABELS, None,
-                             {"care_and_support_plan": [9, 1], "early_help": [8, 2], "nfa": [8, 2],
-                              "ongoing": [9, 1]}, u=u)])
+        return (
+            [
+                "Assessment ID",
+                "Referral ID",
+                "Child ref",
+                "Ward",
+                "Age band",
+                "Start date",
+                "Completed date",
+                "Outcome",
+            ],
+            [
+                ids,
+                ref_id,
+                ref,
+                ward,
+                band("start"),
+                d("start"),
+                d("completed"),
+                mess.labels(
+                    f["outcome"].to_numpy(),
+                    ASSESSMENT_OUTCOME_LABELS,
+                    None,
+                    {"care_and_support_plan": [9, 1], "early_help": [8, 2], "nfa": [8, 2], "ongoing": [9, 1]},
+                    u=u,
+                ),
+            ],
+        )
     if name == "care_support":
-        return (["Plan ID", "Child ref", "Ward", "Age band", "Plan start", "Plan end"],
-                [ids, ref, ward, band("start"), d("start"), d("end")])
+        return (
+            ["Plan ID", "Child ref", "Ward", "Age band", "Plan start", "Plan end"],
+            [ids, ref, ward, band("start"), d("start"), d("end")],
+        )
     if name == "child_protection":
-        return (["Registration ID", "Child ref", "Ward", "Age band", "Registration date",
-                 "Deregistration date", "Category"],
-                [ids, ref, ward, band("start"), d("start"), d("end"),
-                 mess.labels(f["category"].to_numpy(), CP_LABELS, None,
-                             {"emotional": [8, 2], "physical": [8, 2], "sexual": [8, 2]}, u=u)])
+        return (
+            [
+                "Registration ID",
+                "Child ref",
+                "Ward",
+                "Age band",
+                "Registration date",
+                "Deregistration date",
+                "Category",
+            ],
+            [
+                ids,
+                ref,
+                ward,
+                band("start"),
+                d("start"),
+                d("end"),
+                mess.labels(
+                    f["category"].to_numpy(),
+                    CP_LABELS,
+                    None,
+                    {"emotional": [8, 2], "physical": [8, 2], "sexual": [8, 2]},
+                    u=u,
+                ),
+            ],
+        )
     if name == "looked_after":
-        return (["Episode ID", "Child ref", "Ward", "Age band", "Episode start", "Episode end",
-                 "Placement type", "Placement location", "Weekly cost (£)", "Legal status"],
-                [ids, ref, ward, band("start"), d("start"), d("end"),
-                 mess.labels(f["placement"].to_numpy(), PLACEMENT_LABELS, None,
-                             {"foster_in_house": [7, 2, 1], "foster_agency": [7, 2, 1],
-                              "kinship": [7, 2, 1], "residential": [7, 2, 1],
-                              "placed_with_parents": [8, 2], "other": [7, 2, 1]}, u=u),
-                 mess.labels(f["location"].to_numpy(), LOCATION_LABELS, None,
-                             {"wrexham": [8, 2], "elsewhere_in_wales": [8, 2], "outside_wales": [7, 3]}, u=u),
-                 mess.money_gbp(f["cost"].to_numpy()),
-                 mess.labels(f["legal"].to_numpy(), LEGAL_LABELS, None, LEGAL_W, u=u)])
+        return (
+            [
+                "Episode ID",
+                "Child ref",
+                "Ward",
+                "Age band",
+                "Episode start",
+                "Episode end",
+                "Placement type",
+                "Placement location",
+                "Weekly cost (£)",
+                "Legal status",
+            ],
+            [
+                ids,
+                ref,
+                ward,
+                band("start"),
+                d("start"),
+                d("end"),
+                mess.labels(
+                    f["placement"].to_numpy(),
+                    PLACEMENT_LABELS,
+                    None,
+                    {
+                        "foster_in_house": [7, 2, 1],
+                        "foster_agency": [7, 2, 1],
+                        "kinship": [7, 2, 1],
+                        "residential": [7, 2, 1],
+                        "placed_with_parents": [8, 2],
+                        "other": [7, 2, 1],
+                    },
+                    u=u,
+                ),
+                mess.labels(
+                    f["location"].to_numpy(),
+                    LOCATION_LABELS,
+                    None,
+                    {"wrexham": [8, 2], "elsewhere_in_wales": [8, 2], "outside_wales": [7, 3]},
+                    u=u,
+                ),
+                mess.money_gbp(f["cost"].to_numpy()),
+                mess.labels(f["legal"].to_numpy(), LEGAL_LABELS, None, LEGAL_W, u=u),
+            ],
+        )
     raise KeyError(name)
 
 
@@ -577,7 +824,7 @@ def _plant_bad_rows(world: World, specs: list[_Table], log: mess.ProblemLog) -> 
     by_name = {t.name: t for t in specs}
 
     c = by_name["contacts"].frame
-    c["bad_date"] = -1        # position in IMPOSSIBLE_DATES, -1 for a good row
+    c["bad_date"] = -1  # position in IMPOSSIBLE_DATES, -1 for a good row
     date = c["date"].to_numpy(dtype="datetime64[D]")
     in_first = (c["recorded"].to_numpy(dtype="datetime64[D]") <= first_cutoff) & (date >= PERIOD_START)
     k = mess.bad_row_count(int(in_first.sum()))
@@ -595,7 +842,7 @@ def _plant_bad_rows(world: World, specs: list[_Table], log: mess.ProblemLog) -> 
             log.add("wccis_contacts_*.csv", f"Contact ID {label}", f"impossible date {text}")
 
     a = by_name["assessments"].frame
-    a["no_referral"] = rng.random(len(a)) < 0.02   # a few assessments without a referral (allowed)
+    a["no_referral"] = rng.random(len(a)) < 0.02  # a few assessments without a referral (allowed)
     comp = a["completed"].to_numpy(dtype="datetime64[D]")
     start = a["start"].to_numpy(dtype="datetime64[D]")
     eligible = np.flatnonzero((comp <= first_cutoff) & (start >= PERIOD_START + 30))

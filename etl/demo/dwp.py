@@ -11,6 +11,7 @@ per ward (names as DWP spells them: the ONS English names), a "Total" row, a bla
 footnotes. Stat-Xplore's disclosure control perturbs each cell a little, so the wards do not
 add exactly to the Total, which is the published Wrexham figure.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -50,7 +51,7 @@ def generate(world: World, out_dir: Path, log: mess.ProblemLog) -> list[Path]:
     revision = world.rng(SOURCE, "revision")
     revised = revision.random(world.n_wards) < 0.8
     step = np.maximum(1, np.round(base[2023] * revision.uniform(0.005, 0.03, world.n_wards)))
-    sign = np.where(revision.random(world.n_wards) < 0.75, 1, -1)    # mostly upward
+    sign = np.where(revision.random(world.n_wards) < 0.75, 1, -1)  # mostly upward
     revised_2023 = np.maximum(base[2023] + np.where(revised, sign * step, 0), 0).astype(np.int64)
     names = world.wards["name_en"].tolist()
     paths = []

@@ -13,6 +13,7 @@ persistent absence about 10% before and 20-25% after; eFSM share rising from abo
 fixed-term exclusions rising from about 30 to 60 per 1,000 pupils; Year 11 NEET 1.5-3%.
 No Summer 2020 attendance (schools closed).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,51 +26,178 @@ from . import mess
 from .world import World, received
 
 SOURCE = "education"
-ACADEMIC_YEARS = tuple(range(2018, 2026))   # 2018 = 2018/19 ... 2025 = 2025/26
+ACADEMIC_YEARS = tuple(range(2018, 2026))  # 2018 = 2018/19 ... 2025 = 2025/26
 TERMS = ("Autumn", "Spring", "Summer")
 SESSIONS_PER_PUPIL = {"Autumn": 146, "Spring": 116, "Summer": 118}
 LA_CODE = "663"
 
 # attendance (%) by phase and academic year, before the term and FSM adjustments
 ATTENDANCE = {
-    "primary":   {2018: 94.6, 2019: 94.7, 2020: 92.6, 2021: 91.0, 2022: 91.7, 2023: 92.2, 2024: 92.4, 2025: 92.5},
-    "secondary": {2018: 93.8, 2019: 93.9, 2020: 90.5, 2021: 87.9, 2022: 88.6, 2023: 89.1, 2024: 89.4, 2025: 89.7},
-    "special":   {2018: 89.5, 2019: 89.6, 2020: 86.0, 2021: 84.5, 2022: 85.0, 2023: 85.5, 2024: 85.8, 2025: 86.0},
+    "primary": {
+        2018: 94.6,
+        2019: 94.7,
+        2020: 92.6,
+        2021: 91.0,
+        2022: 91.7,
+        2023: 92.2,
+        2024: 92.4,
+        2025: 92.5,
+    },
+    "secondary": {
+        2018: 93.8,
+        2019: 93.9,
+        2020: 90.5,
+        2021: 87.9,
+        2022: 88.6,
+        2023: 89.1,
+        2024: 89.4,
+        2025: 89.7,
+    },
+    "special": {
+        2018: 89.5,
+        2019: 89.6,
+        2020: 86.0,
+        2021: 84.5,
+        2022: 85.0,
+        2023: 85.5,
+        2024: 85.8,
+        2025: 86.0,
+    },
 }
 TERM_EFFECT = {"Autumn": 0.4, "Spring": -0.8, "Summer": 0.3}
 FSM_GAP = 5.0
 PERSISTENT = {  # share of pupils missing 10%+ of sessions at the borough level
-    "primary":   {2018: 0.065, 2019: 0.065, 2020: 0.12, 2021: 0.17, 2022: 0.155, 2023: 0.145, 2024: 0.14, 2025: 0.135},
-    "secondary": {2018: 0.10, 2019: 0.10, 2020: 0.18, 2021: 0.25, 2022: 0.24, 2023: 0.23, 2024: 0.22, 2025: 0.215},
-    "special":   {2018: 0.20, 2019: 0.20, 2020: 0.30, 2021: 0.36, 2022: 0.35, 2023: 0.34, 2024: 0.33, 2025: 0.33},
+    "primary": {
+        2018: 0.065,
+        2019: 0.065,
+        2020: 0.12,
+        2021: 0.17,
+        2022: 0.155,
+        2023: 0.145,
+        2024: 0.14,
+        2025: 0.135,
+    },
+    "secondary": {
+        2018: 0.10,
+        2019: 0.10,
+        2020: 0.18,
+        2021: 0.25,
+        2022: 0.24,
+        2023: 0.23,
+        2024: 0.22,
+        2025: 0.215,
+    },
+    "special": {
+        2018: 0.20,
+        2019: 0.20,
+        2020: 0.30,
+        2021: 0.36,
+        2022: 0.35,
+        2023: 0.34,
+        2024: 0.33,
+        2025: 0.33,
+    },
 }
-EFSM_SHARE = {2018: 0.187, 2019: 0.197, 2020: 0.222, 2021: 0.232, 2022: 0.237, 2023: 0.242, 2024: 0.247, 2025: 0.247}
+EFSM_SHARE = {
+    2018: 0.187,
+    2019: 0.197,
+    2020: 0.222,
+    2021: 0.232,
+    2022: 0.237,
+    2023: 0.242,
+    2024: 0.247,
+    2025: 0.247,
+}
 FIXED_TERM_PER_1000 = {2018: 32, 2019: 27, 2020: 24, 2021: 41, 2022: 48, 2023: 54, 2024: 58, 2025: 60}
 PERMANENT_PER_YEAR = {2018: 3, 2019: 2, 2020: 1, 2021: 4, 2022: 5, 2023: 6, 2024: 5, 2025: 6}
 DESTINATIONS = {  # continuing education, training, employment, NEET, unknown/left
-    2018: (0.858, 0.052, 0.040, 0.020, 0.030), 2019: (0.870, 0.045, 0.030, 0.028, 0.027),
-    2020: (0.872, 0.046, 0.034, 0.024, 0.024), 2021: (0.866, 0.048, 0.040, 0.021, 0.025),
-    2022: (0.864, 0.049, 0.042, 0.020, 0.025), 2023: (0.862, 0.050, 0.042, 0.021, 0.025),
-    2024: (0.862, 0.050, 0.041, 0.022, 0.025), 2025: (0.860, 0.051, 0.041, 0.023, 0.025),
+    2018: (0.858, 0.052, 0.040, 0.020, 0.030),
+    2019: (0.870, 0.045, 0.030, 0.028, 0.027),
+    2020: (0.872, 0.046, 0.034, 0.024, 0.024),
+    2021: (0.866, 0.048, 0.040, 0.021, 0.025),
+    2022: (0.864, 0.049, 0.042, 0.020, 0.025),
+    2023: (0.862, 0.050, 0.042, 0.021, 0.025),
+    2024: (0.862, 0.050, 0.041, 0.022, 0.025),
+    2025: (0.860, 0.051, 0.041, 0.023, 0.025),
 }
 
 # Invented names in the local style, built from a place in each ward (ward order as wards.csv).
 WARD_PLACES = [
-    "Acrefair", "Acton Park", "Bangor-on-Dee", "Borras Park", "Bronington", "Brymbo", "Bryn Cefn",
-    "Brynyffynnon", "Cartrefle", "Cefn Mawr", "Plas Madoc", "Chirk", "Castle Mill", "Coedpoeth",
-    "Glyn Ceiriog", "Erddig", "Rhostyllen", "Garden Village", "Gresford", "Grosvenor", "Gwenfro",
-    "Gwersyllt", "Summerhill", "Bradley", "Gatewen", "Hermitage", "Holt", "Little Acton",
-    "Froncysyllte", "Llay", "Marchwiel", "Marford", "Minera", "New Broughton", "Offa", "Overton",
-    "Johnstown", "Penycae", "Rhosymedre", "Ponciau", "Caia Park", "Rhos", "Rhosnesni", "Rossett",
-    "Ruabon", "Hightown", "Stansty", "Whitegate", "Wynnstay",
+    "Acrefair",
+    "Acton Park",
+    "Bangor-on-Dee",
+    "Borras Park",
+    "Bronington",
+    "Brymbo",
+    "Bryn Cefn",
+    "Brynyffynnon",
+    "Cartrefle",
+    "Cefn Mawr",
+    "Plas Madoc",
+    "Chirk",
+    "Castle Mill",
+    "Coedpoeth",
+    "Glyn Ceiriog",
+    "Erddig",
+    "Rhostyllen",
+    "Garden Village",
+    "Gresford",
+    "Grosvenor",
+    "Gwenfro",
+    "Gwersyllt",
+    "Summerhill",
+    "Bradley",
+    "Gatewen",
+    "Hermitage",
+    "Holt",
+    "Little Acton",
+    "Froncysyllte",
+    "Llay",
+    "Marchwiel",
+    "Marford",
+    "Minera",
+    "New Broughton",
+    "Offa",
+    "Overton",
+    "Johnstown",
+    "Penycae",
+    "Rhosymedre",
+    "Ponciau",
+    "Caia Park",
+    "Rhos",
+    "Rhosnesni",
+    "Rossett",
+    "Ruabon",
+    "Hightown",
+    "Stansty",
+    "Whitegate",
+    "Wynnstay",
 ]
-WELSH_WORDS = ["Bryn Derw", "Cae Gwyn", "Glan y Dŵr", "Min y Bryn", "Penrhyn Alun", "Plas Coch",
-               "Tan y Castell", "Y Ddôl", "Bro Alun", "Cwm Clywedog", "Pen y Waun", "Llwyn Onn"]
+WELSH_WORDS = [
+    "Bryn Derw",
+    "Cae Gwyn",
+    "Glan y Dŵr",
+    "Min y Bryn",
+    "Penrhyn Alun",
+    "Plas Coch",
+    "Tan y Castell",
+    "Y Ddôl",
+    "Bro Alun",
+    "Cwm Clywedog",
+    "Pen y Waun",
+    "Llwyn Onn",
+]
 SAINTS = ["St Dunawd's", "St Giles'", "St Mary's", "St Chad's", "St Anne's", "St Peter's"]
-SECONDARY_NAMES = [("Ysgol Uwchradd Glan Alun", "welsh"), ("Clywedog Valley High School", "english"),
-                   ("Offa's Dyke Academy", "english"), ("Ceiriog Vale High School", "english"),
-                   ("St Winefride's Catholic High School", "english"), ("Maelor Park High School", "english"),
-                   ("Ysgol Dyffryn Dyfrdwy", "dual"), ("Gresford Heath High School", "english")]
+SECONDARY_NAMES = [
+    ("Ysgol Uwchradd Glan Alun", "welsh"),
+    ("Clywedog Valley High School", "english"),
+    ("Offa's Dyke Academy", "english"),
+    ("Ceiriog Vale High School", "english"),
+    ("St Winefride's Catholic High School", "english"),
+    ("Maelor Park High School", "english"),
+    ("Ysgol Dyffryn Dyfrdwy", "dual"),
+    ("Gresford Heath High School", "english"),
+]
 SPECIAL_NAME = "Ysgol Pen y Llan"
 
 
@@ -77,11 +205,11 @@ SPECIAL_NAME = "Ysgol Pen y Llan"
 class School:
     code: str
     name: str
-    phase: str          # primary, secondary, special
-    phase_label: str    # Primary / Infant / Junior / Secondary / Special
+    phase: str  # primary, secondary, special
+    phase_label: str  # Primary / Infant / Junior / Secondary / Special
     ward: int
     medium: str
-    size: float         # relative size within its phase
+    size: float  # relative size within its phase
 
 
 def schools(world: World) -> list[School]:
@@ -100,21 +228,30 @@ def schools(world: World) -> list[School]:
 
     def add(name: str, label: str, ward: int, medium: str) -> None:
         k = len(out)
-        out.append(School(f"{LA_CODE}{2001 + k * 3:04d}", name, "primary", label, ward, medium,
-                          float(rng.uniform(0.6, 1.4))))
+        out.append(
+            School(
+                f"{LA_CODE}{2001 + k * 3:04d}",
+                name,
+                "primary",
+                label,
+                ward,
+                medium,
+                float(rng.uniform(0.6, 1.4)),
+            )
+        )
 
     for ward in range(world.n_wards):
         place = WARD_PLACES[ward]
         if ward in big:
             second = big.index(ward) % 3
-            if second == 0:                       # infant and junior schools
+            if second == 0:  # infant and junior schools
                 add(f"{place} Infants School", "Infant", ward, "english")
                 add(f"{place} Junior School", "Junior", ward, "english")
-            elif second == 1:                     # a Welsh-medium school beside the English one
+            elif second == 1:  # a Welsh-medium school beside the English one
                 add(f"{place} CP School", "Primary", ward, "english")
                 add(f"Ysgol {WELSH_WORDS[n_welsh % len(WELSH_WORDS)]}", "Primary", ward, "welsh")
                 n_welsh += 1
-            else:                                 # a Catholic primary
+            else:  # a Catholic primary
                 add(f"{place} CP School", "Primary", ward, "english")
                 add(f"{SAINTS[n_saint % len(SAINTS)]} Catholic Primary School", "Primary", ward, "english")
                 n_saint += 1
@@ -127,20 +264,48 @@ def schools(world: World) -> list[School]:
             add(f"Ysgol {place}", "Primary", ward, "dual")
         else:
             add(f"{place} CP School", "Primary", ward, "english")
-    sec_wards = [int(world.wards.index[world.wards["ward_code"] == c][0]) for c in
-                 ("W05001742", "W05001729", "W05001757", "W05001725", "W05001738", "W05001748",
-                  "W05001726", "W05001731")]
+    sec_wards = [
+        int(world.wards.index[world.wards["ward_code"] == c][0])
+        for c in (
+            "W05001742",
+            "W05001729",
+            "W05001757",
+            "W05001725",
+            "W05001738",
+            "W05001748",
+            "W05001726",
+            "W05001731",
+        )
+    ]
     for k, ((name, medium), ward) in enumerate(zip(SECONDARY_NAMES, sec_wards)):
-        out.append(School(f"{LA_CODE}{4001 + k * 5:04d}", name, "secondary", "Secondary", ward,
-                          medium, float(rng.uniform(0.7, 1.3))))
-    out.append(School(f"{LA_CODE}7001", SPECIAL_NAME, "special", "Special",
-                      int(world.wards.index[world.wards["ward_code"] == "W05001732"][0]), "dual", 1.0))
+        out.append(
+            School(
+                f"{LA_CODE}{4001 + k * 5:04d}",
+                name,
+                "secondary",
+                "Secondary",
+                ward,
+                medium,
+                float(rng.uniform(0.7, 1.3)),
+            )
+        )
+    out.append(
+        School(
+            f"{LA_CODE}7001",
+            SPECIAL_NAME,
+            "special",
+            "Special",
+            int(world.wards.index[world.wards["ward_code"] == "W05001732"][0]),
+            "dual",
+            1.0,
+        )
+    )
     return out
 
 
 def _pupils(world: World, sch: list[School], year: int) -> np.ndarray:
     """Pupils on roll per school for an academic year (scaled)."""
-    pop = world.children_by_band(year)   # [ward, band]
+    pop = world.children_by_band(year)  # [ward, band]
     wards = np.array([s.ward for s in sch])
     primary_total = pop[:, 1].sum() + 0.2 * pop[:, 0].sum() + pop[:, 2].sum() * 2 / 6
     secondary_total = pop[:, 2].sum() * 4 / 6 + pop[:, 3].sum() * 0.45 + pop[:, 2].sum() / 6
@@ -181,16 +346,17 @@ def _attendance(world: World, sch: list[School], year: int) -> pd.DataFrame:
     rows = []
     for term in TERMS:
         if year == 2019 and term == "Summer":
-            continue   # schools closed: no Summer 2020 attendance collection
+            continue  # schools closed: no Summer 2020 attendance collection
         sessions = SESSIONS_PER_PUPIL[term] + int(rng.integers(-4, 5))
         if year == 2019 and term == "Spring":
-            sessions = 96    # closed from 20 March 2020
+            sessions = 96  # closed from 20 March 2020
         for k, s in enumerate(sch):
             base = ATTENDANCE[s.phase][year] + TERM_EFFECT[term] + effect[k]
-            non = base + FSM_GAP * share[k]          # so the school's mix averages to base
+            non = base + FSM_GAP * share[k]  # so the school's mix averages to base
             for fsm, pct in (("eFSM", non - FSM_GAP), ("Not eFSM", non)):
-                n = int(round(pupils[k] * (share[k] if fsm == "eFSM" else 1 - share[k])
-                              * rng.uniform(0.98, 1.02)))
+                n = int(
+                    round(pupils[k] * (share[k] if fsm == "eFSM" else 1 - share[k]) * rng.uniform(0.98, 1.02))
+                )
                 if n == 0:
                     continue
                 possible = int(round(n * sessions * rng.uniform(0.97, 1.0)))
@@ -200,10 +366,20 @@ def _attendance(world: World, sch: list[School], year: int) -> pd.DataFrame:
                 borough_absence = 1 - ATTENDANCE[s.phase][year] / 100
                 pa = np.clip(pa_base * ((1 - rate) / borough_absence) ** 1.3, 0, 0.95)
                 persistent = int(rng.binomial(n, pa))
-                rows.append((f"{term} {year if term == 'Autumn' else year + 1}", s.code, fsm, n,
-                             possible, attended, persistent))
-    return pd.DataFrame(rows, columns=["term", "school", "fsm", "pupils", "possible", "attended",
-                                       "persistent"])
+                rows.append(
+                    (
+                        f"{term} {year if term == 'Autumn' else year + 1}",
+                        s.code,
+                        fsm,
+                        n,
+                        possible,
+                        attended,
+                        persistent,
+                    )
+                )
+    return pd.DataFrame(
+        rows, columns=["term", "school", "fsm", "pupils", "possible", "attended", "persistent"]
+    )
 
 
 def _write_attendance(world: World, sch: list[School], out_dir: Path, log: mess.ProblemLog) -> list[Path]:
@@ -217,17 +393,39 @@ def _write_attendance(world: World, sch: list[School], out_dir: Path, log: mess.
             rng = world.rng(SOURCE, "bad_rows", "attendance")
             i = int(rng.integers(0, len(f)))
             f.loc[i, "attended"] = int(f.loc[i, "possible"] * rng.uniform(1.02, 1.10))
-            log.add(f"attendance_{year}-{(year + 1) % 100:02d}.csv", f"line {i + 2}",
-                    "sessions attended greater than sessions possible")
+            log.add(
+                f"attendance_{year}-{(year + 1) % 100:02d}.csv",
+                f"line {i + 2}",
+                "sessions attended greater than sessions possible",
+            )
         name = f"attendance_{year}-{(year + 1) % 100:02d}.csv"
         path = Path(out_dir) / name
-        totals = ["Total", "", "", *[str(int(f[c].sum())) for c in ("pupils", "possible", "attended", "persistent")]]
-        mess.write_csv(path, ["Term", "School code", "FSM", "Pupils", "Sessions possible",
-                              "Sessions attended", "Persistently absent pupils"],
-                       [f["term"].to_numpy(dtype=object), f["school"].to_numpy(dtype=object),
-                        f["fsm"].to_numpy(dtype=object)] + [mess.as_text(f[c]) for c in
-                                                            ("pupils", "possible", "attended", "persistent")],
-                       bom=True, totals=totals)
+        totals = [
+            "Total",
+            "",
+            "",
+            *[str(int(f[c].sum())) for c in ("pupils", "possible", "attended", "persistent")],
+        ]
+        mess.write_csv(
+            path,
+            [
+                "Term",
+                "School code",
+                "FSM",
+                "Pupils",
+                "Sessions possible",
+                "Sessions attended",
+                "Persistently absent pupils",
+            ],
+            [
+                f["term"].to_numpy(dtype=object),
+                f["school"].to_numpy(dtype=object),
+                f["fsm"].to_numpy(dtype=object),
+            ]
+            + [mess.as_text(f[c]) for c in ("pupils", "possible", "attended", "persistent")],
+            bom=True,
+            totals=totals,
+        )
         # the summer term's figures are final at the end of July (due 45 days after the term
         # ends); 2019-20 had no summer term, so its file came in June 2020
         when = received(2020, 6, 5, 10, 0) if year == 2019 else received(year + 1, 8, 28, 10, 0)
@@ -247,9 +445,12 @@ def _write_exclusions(world: World, sch: list[School], out_dir: Path) -> list[Pa
         weight = weight * pupils * (0.5 + 2.5 * share)
         total = FIXED_TERM_PER_1000[year] / 1000 * pupils.sum()
         fixed = rng.poisson(total * weight / weight.sum())
-        perm_w = np.array([{"primary": 0.05, "secondary": 1.0, "special": 0.3}[s.phase] for s in sch]) * pupils
-        permanent = rng.multinomial(int(rng.poisson(world.scaled(PERMANENT_PER_YEAR[year]))),
-                                    perm_w / perm_w.sum())
+        perm_w = (
+            np.array([{"primary": 0.05, "secondary": 1.0, "special": 0.3}[s.phase] for s in sch]) * pupils
+        )
+        permanent = rng.multinomial(
+            int(rng.poisson(world.scaled(PERMANENT_PER_YEAR[year]))), perm_w / perm_w.sum()
+        )
         ay = f"{year}/{(year + 1) % 100:02d}"
         rows = []
         for k, s in enumerate(sch):
@@ -258,10 +459,18 @@ def _write_exclusions(world: World, sch: list[School], out_dir: Path) -> list[Pa
                 rows.append((ay, s.code, "Permanent", permanent[k], pupils[k]))
         f = pd.DataFrame(rows, columns=["ay", "school", "type", "n", "roll"])
         path = Path(out_dir) / f"exclusions_{year}-{(year + 1) % 100:02d}.csv"
-        mess.write_csv(path, ["Academic year", "School code", "Exclusion type", "Exclusions", "Pupils on roll"],
-                       [f["ay"].to_numpy(dtype=object), f["school"].to_numpy(dtype=object),
-                        f["type"].to_numpy(dtype=object), mess.as_text(f["n"]), mess.as_text(f["roll"])],
-                       bom=True)
+        mess.write_csv(
+            path,
+            ["Academic year", "School code", "Exclusion type", "Exclusions", "Pupils on roll"],
+            [
+                f["ay"].to_numpy(dtype=object),
+                f["school"].to_numpy(dtype=object),
+                f["type"].to_numpy(dtype=object),
+                mess.as_text(f["n"]),
+                mess.as_text(f["roll"]),
+            ],
+            bom=True,
+        )
         mess.set_received(path, received(year + 1, 10, 5, 10, 0))
         paths.append(path)
     return paths
@@ -280,7 +489,7 @@ def _write_destinations(world: World, sch: list[School], out_dir: Path) -> list[
             leavers = int(round(pupils[k] / (5.4 if s.phase == "secondary" else 12)))
             p = np.array(DESTINATIONS[year])
             x = world.wards["log_relative_score"].to_numpy()[s.ward]
-            p[3] *= np.exp(0.5 * x)          # NEET higher in deprived catchments
+            p[3] *= np.exp(0.5 * x)  # NEET higher in deprived catchments
             if s.phase == "special":
                 p[0], p[1], p[3] = p[0] * 0.85, p[1] * 2.0, p[3] * 2.0
             counts = rng.multinomial(leavers, p / p.sum())
@@ -288,12 +497,22 @@ def _write_destinations(world: World, sch: list[School], out_dir: Path) -> list[
         f = pd.DataFrame(rows, columns=["ay", "school", "leavers", "edu", "train", "emp", "neet", "unknown"])
         label = year + 1
         path = Path(out_dir) / f"year11_destinations_{label}.csv"
-        mess.write_csv(path, ["Academic year", "School code", "Year 11 leavers",
-                              "Continuing in full-time education", "In training", "In employment",
-                              "Not in education employment or training", "Unknown or left the area"],
-                       [f["ay"].to_numpy(dtype=object), f["school"].to_numpy(dtype=object)]
-                       + [mess.as_text(f[c]) for c in ("leavers", "edu", "train", "emp", "neet", "unknown")],
-                       bom=True)
+        mess.write_csv(
+            path,
+            [
+                "Academic year",
+                "School code",
+                "Year 11 leavers",
+                "Continuing in full-time education",
+                "In training",
+                "In employment",
+                "Not in education employment or training",
+                "Unknown or left the area",
+            ],
+            [f["ay"].to_numpy(dtype=object), f["school"].to_numpy(dtype=object)]
+            + [mess.as_text(f[c]) for c in ("leavers", "edu", "train", "emp", "neet", "unknown")],
+            bom=True,
+        )
         # Careers Wales publishes destinations in the new year (the contract allows 150 days
         # after 31 August); the 2026 file is a provisional early (September) snapshot.
         when = received(label + 1, 1, 20, 10, 0) if label < 2026 else received(2026, 10, 16, 10, 0)
@@ -310,10 +529,18 @@ def _write_lookup(world: World, sch: list[School], out_dir: Path) -> Path:
     ward_text = [codes[s.ward] if rng.random() < 0.15 else names[s.ward] for s in sch]
     medium = {"welsh": "Welsh medium", "english": "English medium", "dual": "Dual stream"}
     path = Path(out_dir) / "schools_lookup.csv"
-    mess.write_csv(path, ["School code", "School name", "Phase", "Ward", "Language medium"],
-                   [np.array([s.code for s in sch], dtype=object), np.array([s.name for s in sch], dtype=object),
-                    np.array([s.phase_label for s in sch], dtype=object), np.array(ward_text, dtype=object),
-                    np.array([medium[s.medium] for s in sch], dtype=object)], bom=True)
+    mess.write_csv(
+        path,
+        ["School code", "School name", "Phase", "Ward", "Language medium"],
+        [
+            np.array([s.code for s in sch], dtype=object),
+            np.array([s.name for s in sch], dtype=object),
+            np.array([s.phase_label for s in sch], dtype=object),
+            np.array(ward_text, dtype=object),
+            np.array([medium[s.medium] for s in sch], dtype=object),
+        ],
+        bom=True,
+    )
     mess.set_received(path, received(2026, 9, 12, 10, 0))
     return path
 
@@ -321,5 +548,9 @@ def _write_lookup(world: World, sch: list[School], out_dir: Path) -> Path:
 def generate(world: World, out_dir: Path, log: mess.ProblemLog) -> list[Path]:
     """Write every education file; returns the paths."""
     sch = schools(world)
-    return ([_write_lookup(world, sch, out_dir)] + _write_attendance(world, sch, out_dir, log)
-            + _write_exclusions(world, sch, out_dir) + _write_destinations(world, sch, out_dir))
+    return (
+        [_write_lookup(world, sch, out_dir)]
+        + _write_attendance(world, sch, out_dir, log)
+        + _write_exclusions(world, sch, out_dir)
+        + _write_destinations(world, sch, out_dir)
+    )

@@ -14,6 +14,7 @@ placed with parents ~7%; 60% in Wrexham, ~22% elsewhere in Wales, ~18% outside W
 weekly costs by type and place; ~8-10% of children with 3+ placements in a year (a minority
 of unstable placements move often).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,32 +22,41 @@ import pandas as pd
 
 from . import mess
 from .records import Children, cap_at_18, days, mixture_durations
-from .world import (AGE_BAND_EDGES, World, fy_start_year, month_range, random_dates_in_months,
-                    years_between)
+from .world import AGE_BAND_EDGES, World, fy_start_year, month_range, random_dates_in_months, years_between
 
-SOURCE = "childrens_services"     # same random-stream family as the rest of children's services
+SOURCE = "childrens_services"  # same random-stream family as the rest of children's services
 
 # Looked after at 31 March (scale 1): rising to 2024, then flattening as prevention matures.
-LAC_TARGET = {"2018-03-31": 198, "2019-03-31": 206, "2020-03-31": 226, "2021-03-31": 250,
-              "2022-03-31": 275, "2023-03-31": 295, "2024-03-31": 310, "2025-03-31": 316,
-              "2026-03-31": 318, "2026-09-30": 316}
+LAC_TARGET = {
+    "2018-03-31": 198,
+    "2019-03-31": 206,
+    "2020-03-31": 226,
+    "2021-03-31": 250,
+    "2022-03-31": 275,
+    "2023-03-31": 295,
+    "2024-03-31": 310,
+    "2025-03-31": 316,
+    "2026-03-31": 318,
+    "2026-09-30": 316,
+}
 LAC_START = "2005-01"
 LAC_STEADY_UNTIL = "2012-03"
-LAC_ENTRIES_EARLY = 72.0                   # per year before the target path takes over
+LAC_ENTRIES_EARLY = 72.0  # per year before the target path takes over
 LAC_SHORT_SHARE, LAC_SHORT_YEARS, LAC_LONG_YEARS = 0.35, 0.35, 3.9
 LAC_ENTRY_AGE = [0.36, 0.19, 0.33, 0.12]
 LAC_UNSTABLE_SHARE, LAC_UNSTABLE_RATE, LAC_STABLE_RATE = 0.16, 2.4, 0.22  # moves per year
-PLACEMENTS = ("foster_in_house", "foster_agency", "kinship", "residential",
-              "placed_with_parents", "other")
+PLACEMENTS = ("foster_in_house", "foster_agency", "kinship", "residential", "placed_with_parents", "other")
 LOCATIONS = ("wrexham", "elsewhere_in_wales", "outside_wales")
-LOCATION_BY_TYPE = np.array([
-    [0.88, 0.09, 0.03],   # in-house foster carers live locally
-    [0.38, 0.38, 0.24],   # agency carers wherever the agency has them
-    [0.62, 0.22, 0.16],   # kinship: wherever the family is
-    [0.14, 0.38, 0.48],   # residential: few local homes, many across the border
-    [0.82, 0.11, 0.07],
-    [0.45, 0.40, 0.15],
-])
+LOCATION_BY_TYPE = np.array(
+    [
+        [0.88, 0.09, 0.03],  # in-house foster carers live locally
+        [0.38, 0.38, 0.24],  # agency carers wherever the agency has them
+        [0.62, 0.22, 0.16],  # kinship: wherever the family is
+        [0.14, 0.38, 0.48],  # residential: few local homes, many across the border
+        [0.82, 0.11, 0.07],
+        [0.45, 0.40, 0.15],
+    ]
+)
 LEGAL = ("care_order", "voluntary", "placement_order", "other")
 
 
@@ -58,8 +68,9 @@ def _entry_age_cdf(age: np.ndarray) -> np.ndarray:
 
 def _lac_survival(years: np.ndarray) -> np.ndarray:
     """P(still in care `years` after entry): the duration mixture, cut short at 18."""
-    duration = (LAC_SHORT_SHARE * np.exp(-years / LAC_SHORT_YEARS)
-                + (1 - LAC_SHORT_SHARE) * np.exp(-years / LAC_LONG_YEARS))
+    duration = LAC_SHORT_SHARE * np.exp(-years / LAC_SHORT_YEARS) + (1 - LAC_SHORT_SHARE) * np.exp(
+        -years / LAC_LONG_YEARS
+    )
     return duration * _entry_age_cdf(18.0 - years)
 
 
@@ -78,8 +89,9 @@ def entries_per_month(world: World) -> tuple[np.ndarray, np.ndarray]:
     steady = months <= np.datetime64(LAC_STEADY_UNTIL, "M")
     entries[steady] = LAC_ENTRIES_EARLY / 12.0
     first_solved = int(steady.sum())
-    stock_then = (entries[:first_solved]
-                  * _lac_survival((t_end[first_solved - 1] - t_mid[:first_solved]) / 365.25)).sum()
+    stock_then = (
+        entries[:first_solved] * _lac_survival((t_end[first_solved - 1] - t_mid[:first_solved]) / 365.25)
+    ).sum()
     points = {int(t_end[first_solved - 1]): stock_then}
     points.update({int(np.datetime64(k, "D").astype(np.int64)): v for k, v in LAC_TARGET.items()})
     xs = np.array(sorted(points))
@@ -92,8 +104,9 @@ def entries_per_month(world: World) -> tuple[np.ndarray, np.ndarray]:
     return months, entries
 
 
-def care_periods(world: World, kids: Children, plans: pd.DataFrame,
-                  birth: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def care_periods(
+    world: World, kids: Children, plans: pd.DataFrame, birth: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Periods of care (entry to exit), linked where possible to a child with a plan."""
     rng = world.rng(SOURCE, "looked_after")
     months, expected = entries_per_month(world)
@@ -126,7 +139,7 @@ def care_periods(world: World, kids: Children, plans: pd.DataFrame,
         age = years_between(birth[cand], entry[todo])
         ok = (age >= 0) & (np.abs(age - want_age[todo]) < 1.0) & (age < 17.9) & ~used[cand]
         todo, cand = todo[ok], cand[ok]
-        _, first = np.unique(cand, return_index=True)   # one care period per child
+        _, first = np.unique(cand, return_index=True)  # one care period per child
         todo, cand = todo[first], cand[first]
         child[todo] = cand
         used[cand] = True
@@ -144,15 +157,22 @@ def care_periods(world: World, kids: Children, plans: pd.DataFrame,
     periods["unstable"] = rng.random(n) < LAC_UNSTABLE_SHARE
     entry_age = years_between(all_birth[child], entry)
     p_legal = np.tile([0.62, 0.17, 0.11, 0.10], (n, 1))
-    p_legal[entry_age < 5, 2] *= 2.5          # placement orders are for young children
-    p_legal[entry_age < 10, 3] *= 0.3         # remand is for teenagers
+    p_legal[entry_age < 5, 2] *= 2.5  # placement orders are for young children
+    p_legal[entry_age < 10, 3] *= 0.3  # remand is for teenagers
     periods["legal"] = mess.pick_rows(rng, p_legal)
 
     # Care and support plans cover care: extend linked plans, add plans for the rest.
-    extra_start = np.maximum(entry[new] - rng.integers(0, 46, size=len(new)).astype("timedelta64[D]"),
-                             np.datetime64("2010-01-01", "D"))
-    extra = pd.DataFrame({"child": child[new], "start": extra_start,
-                          "end": exit_[new] + rng.integers(0, 91, size=len(new)).astype("timedelta64[D]")})
+    extra_start = np.maximum(
+        entry[new] - rng.integers(0, 46, size=len(new)).astype("timedelta64[D]"),
+        np.datetime64("2010-01-01", "D"),
+    )
+    extra = pd.DataFrame(
+        {
+            "child": child[new],
+            "start": extra_start,
+            "end": exit_[new] + rng.integers(0, 91, size=len(new)).astype("timedelta64[D]"),
+        }
+    )
     return periods, extra
 
 
@@ -166,7 +186,9 @@ def episodes(world: World, periods: pd.DataFrame, birth: np.ndarray) -> pd.DataF
     k = np.minimum(rng.poisson(rate * dur / 365.25), 30)
     k = np.where(dur > 2, k, 0)
     pid = np.repeat(np.arange(len(periods)), k)
-    moves = entry[pid] + (1 + (rng.random(len(pid)) * (dur[pid] - 1)).astype(np.int64)).astype("timedelta64[D]")
+    moves = entry[pid] + (1 + (rng.random(len(pid)) * (dur[pid] - 1)).astype(np.int64)).astype(
+        "timedelta64[D]"
+    )
     e_pid = np.concatenate([np.arange(len(periods)), pid])
     e_start = np.concatenate([entry, moves])
     order = np.lexsort((e_start, e_pid))
@@ -185,30 +207,49 @@ def episodes(world: World, periods: pd.DataFrame, birth: np.ndarray) -> pd.DataF
     age = years_between(birth[child], e_start)
     t = np.clip((fy_start_year(e_start) - 2018) / 6.0, 0, 1)
     # in-house, agency, kinship, residential, with parents, other; residential rising
-    p = np.stack([0.42 - 0.06 * t, np.full(n, 0.20), np.full(n, 0.20), 0.10 + 0.06 * t,
-                  np.full(n, 0.07), np.full(n, 0.04)], axis=1)
+    p = np.stack(
+        [
+            0.42 - 0.06 * t,
+            np.full(n, 0.20),
+            np.full(n, 0.20),
+            0.10 + 0.06 * t,
+            np.full(n, 0.07),
+            np.full(n, 0.04),
+        ],
+        axis=1,
+    )
     p[age < 10, 3] *= 0.3
     p[age >= 13, 3] *= 2.2
     p[age < 15, 5] *= 0.3
     first = np.r_[True, e_pid[1:] != e_pid[:-1]]
-    p[~first, 4] *= 0.5                                   # moves home come at the end, rarely mid-care
-    p[periods["unstable"].to_numpy()[e_pid], 3] *= 1.8    # unstable placements end in residential care
+    p[~first, 4] *= 0.5  # moves home come at the end, rarely mid-care
+    p[periods["unstable"].to_numpy()[e_pid], 3] *= 1.8  # unstable placements end in residential care
     # stratified within each year's placements, so the mix of ~300 children stays near target
     ptype = mess.pick_rows(rng, p, u=mess.stratified_uniforms(rng, fy_start_year(e_start)))
     loc_p = LOCATION_BY_TYPE[ptype].copy()
-    loc_p[:, 2] *= 1 + 0.06 * (fy_start_year(e_start) - 2018).clip(-4, 8)   # more placed out of Wales
+    loc_p[:, 2] *= 1 + 0.06 * (fy_start_year(e_start) - 2018).clip(-4, 8)  # more placed out of Wales
     location = mess.pick_rows(rng, loc_p)
     cost = _weekly_cost(rng, ptype, location, e_start)
-    frame = pd.DataFrame({"child": child, "period": e_pid, "start": e_start, "end": e_end,
-                          "placement": ptype, "location": location, "cost": cost,
-                          "legal": periods["legal"].to_numpy()[e_pid]})
+    frame = pd.DataFrame(
+        {
+            "child": child,
+            "period": e_pid,
+            "start": e_start,
+            "end": e_end,
+            "placement": ptype,
+            "location": location,
+            "cost": cost,
+            "legal": periods["legal"].to_numpy()[e_pid],
+        }
+    )
     frame = frame.sort_values("start", kind="stable").reset_index(drop=True)
     frame["id"] = np.arange(1, len(frame) + 1)
     return frame
 
 
-def _weekly_cost(rng: np.random.Generator, ptype: np.ndarray, location: np.ndarray,
-                 start: np.ndarray) -> np.ndarray:
+def _weekly_cost(
+    rng: np.random.Generator, ptype: np.ndarray, location: np.ndarray, start: np.ndarray
+) -> np.ndarray:
     """Weekly cost in GBP at 2024 prices, inflated/deflated about 4% a year."""
     ranges = np.array([[400, 600], [850, 1100], [250, 350], [4000, 6500], [0, 100], [200, 450]], float)
     lo, hi = ranges[ptype, 0], ranges[ptype, 1]

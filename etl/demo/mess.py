@@ -15,6 +15,7 @@ Conventions used by every writer here (so the ETL has one rule to learn):
 * a totals row has the text "Total" in its first cell;
 * a blank trailing row is a line of commas only (",,,").
 """
+
 from __future__ import annotations
 
 import csv
@@ -55,86 +56,196 @@ class Problem:
 
 DELIBERATE_PROBLEMS: list[Problem] = [
     # ---- rows the ETL must reject
-    Problem(r"^wccis_contacts_\d{8}\.csv$", "cs_contacts", "reject",
-            "impossible contact date such as 31/02/2025 (about 0.03% of rows, at least one)",
-            "typed by hand into a free-text date field; the ETL must reject the row, not guess",
-            "31/02/2025"),
-    Problem(r"^wccis_assessments_\d{8}\.csv$", "cs_assessments", "reject",
-            "assessment completed before it started (about 0.03% of rows, at least one)",
-            "dates keyed the wrong way round; breaks the 42-working-day measure",
-            None),
-    Problem(r"^nwp_children_2018-19Q1_to_2024-25Q4\.csv$", "police_children", "reject",
-            "unknown ward 'Wrexham Town Centre' (not a ward; no alias)",
-            "police gazetteer area, not an electoral ward: the row cannot be placed",
-            "Wrexham Town Centre"),
-    Problem(r"^nwp_children_2018-19Q1_to_2024-25Q4\.csv$", "police_children", "reject",
-            "negative count (e.g. -3)",
-            "an adjustment row leaked into the extract; counts are never negative",
-            ",-"),
-    Problem(r"^attendance_2022-23\.csv$", "edu_attendance", "reject",
-            "sessions attended greater than sessions possible (one school row)",
-            "a school's return transposed two figures",
-            None),
-    Problem(r"^bcuhb_child_health_2018-19Q1_to_2025-26Q4\.csv$", "hb_child_health", "reject",
-            "a duplicated key (quarter, ward, measure) with a different achieved figure",
-            "the same ward was written under its code and its name in two runs of the report",
-            None),
-    Problem(r"^early_help_return_2018-19_to_2025-26\.xlsx$", "eh_wellbeing_hub", "reject",
-            "a formula (=12+3) instead of a number in the Contacts column (no cached value)",
-            "someone added up by hand in the workbook; formulas are not data",
-            "=12+3"),
+    Problem(
+        r"^wccis_contacts_\d{8}\.csv$",
+        "cs_contacts",
+        "reject",
+        "impossible contact date such as 31/02/2025 (about 0.03% of rows, at least one)",
+        "typed by hand into a free-text date field; the ETL must reject the row, not guess",
+        "31/02/2025",
+    ),
+    Problem(
+        r"^wccis_assessments_\d{8}\.csv$",
+        "cs_assessments",
+        "reject",
+        "assessment completed before it started (about 0.03% of rows, at least one)",
+        "dates keyed the wrong way round; breaks the 42-working-day measure",
+        None,
+    ),
+    Problem(
+        r"^nwp_children_2018-19Q1_to_2024-25Q4\.csv$",
+        "police_children",
+        "reject",
+        "unknown ward 'Wrexham Town Centre' (not a ward; no alias)",
+        "police gazetteer area, not an electoral ward: the row cannot be placed",
+        "Wrexham Town Centre",
+    ),
+    Problem(
+        r"^nwp_children_2018-19Q1_to_2024-25Q4\.csv$",
+        "police_children",
+        "reject",
+        "negative count (e.g. -3)",
+        "an adjustment row leaked into the extract; counts are never negative",
+        ",-",
+    ),
+    Problem(
+        r"^attendance_2022-23\.csv$",
+        "edu_attendance",
+        "reject",
+        "sessions attended greater than sessions possible (one school row)",
+        "a school's return transposed two figures",
+        None,
+    ),
+    Problem(
+        r"^bcuhb_child_health_2018-19Q1_to_2025-26Q4\.csv$",
+        "hb_child_health",
+        "reject",
+        "a duplicated key (quarter, ward, measure) with a different achieved figure",
+        "the same ward was written under its code and its name in two runs of the report",
+        None,
+    ),
+    Problem(
+        r"^early_help_return_2018-19_to_2025-26\.xlsx$",
+        "eh_wellbeing_hub",
+        "reject",
+        "a formula (=12+3) instead of a number in the Contacts column (no cached value)",
+        "someone added up by hand in the workbook; formulas are not data",
+        "=12+3",
+    ),
     # ---- mess the ETL must cope with
-    Problem(r"^wccis_.*\.csv$", "cs_*", "cope",
-            "dates in mixed formats in one file: 31/03/2024 (most), 2024-03-31, 31-Mar-2024",
-            "free-text date fields and two export routines", None),
-    Problem(r"^wccis_looked_after_\d{8}\.csv$", "cs_looked_after", "cope",
-            "Windows-1252 encoding; weekly cost written as £1,234.56 (byte 0xA3)",
-            "the file comes from the finance system", "£"),
-    Problem(r"^wccis_.*_20261014\.csv$", "cs_*", "cope",
-            "about 0.3% of records in the July extract corrected in the October extract; "
-            "contacts for earlier quarters recorded late; open records closed",
-            "a full extract is a living picture: the later one wins and revisions are recorded",
-            None),
-    Problem(r"^wccis_.*\.csv$", "cs_*", "cope",
-            "a few ward names misspelt (aliases) or in Welsh", "free-text address fields", None),
-    Problem(r"^(schools_lookup|attendance_|exclusions_|year11_destinations_).*\.csv$",
-            "edu_*", "cope", "UTF-8 byte-order mark at the start of every education file",
-            "saved from Excel as 'CSV UTF-8'", "\ufeff"),
-    Problem(r"^schools_lookup\.csv$", "edu_schools", "cope",
-            "ward given as a name for most schools and as an ONS code for some",
-            "two people maintain the lookup", None),
-    Problem(r"^attendance_\d{4}-\d{2}\.csv$", "edu_attendance", "cope",
-            "a totals row at the end ('Total' in the first cell)", "the report's own footer",
-            "Total"),
-    Problem(r"^attendance_2019-20\.csv$", "edu_attendance", "cope",
-            "no Summer 2020 term", "schools closed in the pandemic; not a missing delivery",
-            None),
-    Problem(r"^early_help_return_.*\.xlsx$", "eh_*", "cope",
-            "a Cover sheet; most dates are Excel date cells but some are text (03/05/2024)",
-            "a hand-maintained workbook", None),
-    Problem(r"^bcuhb_child_health_.*\.csv$", "hb_child_health", "cope",
-            "ward column mixes codes, names and 'W05001713 Acrefair North'; a totals row at "
-            "the end; quarterly files use the other accepted measure labels",
-            "the health board's report joins two lookups", "Total"),
-    Problem(r"^bcuhb_(nd_waiting_list|nd_assessments|camhs_assessments|child_health)_2026-27Q1\.csv$",
-            "hb_*", "delivery", "2026-27 Q1 delivered late: received 18 September 2026 (due 31 July)",
-            "the health board's analyst was on leave", None),
-    Problem(r"^bcuhb_child_measurement_.*\.csv$", "hb_child_measurement", "cope",
-            "no 2019/20 school year", "the programme paused in the pandemic", None),
-    Problem(r"^nwp_children_.*\.csv$", "police_children", "cope",
-            "ward names in English, Welsh, misspelt (ward_aliases.csv), as codes and in capitals; "
-            "counts of 1-4 written '<5'; zero cells left out; blank trailing rows ',,,'",
-            "the police gazetteer and disclosure rule", "<5"),
-    Problem(r"^nwp_children_2025-26Q3(_v2)?\.csv$", "police_children", "delivery",
-            "2025-26 Q3 resubmitted as _v2 (received 2 March 2026) with about 5% of cells changed",
-            "the first version double counted some incidents", None),
-    Problem(r"^nwp_children_2026-27Q2\.csv$", "police_children", "delivery",
-            "2026-27 Q2 never delivered (due 31 October 2026): overdue on the demo's date "
-            "2026-11-02", "shows the data-quality page's overdue check", None),
-    Problem(r"^dwp_cilif_ward_.*\.csv$", "dwp_low_income_children", "cope",
-            "Stat-Xplore layout: title lines, a table, a Total row, footnotes; ward figures "
-            "do not add exactly to the Total (disclosure control); the FYE 2025 release "
-            "revises 2023/24", "how Stat-Xplore exports", "Total"),
+    Problem(
+        r"^wccis_.*\.csv$",
+        "cs_*",
+        "cope",
+        "dates in mixed formats in one file: 31/03/2024 (most), 2024-03-31, 31-Mar-2024",
+        "free-text date fields and two export routines",
+        None,
+    ),
+    Problem(
+        r"^wccis_looked_after_\d{8}\.csv$",
+        "cs_looked_after",
+        "cope",
+        "Windows-1252 encoding; weekly cost written as £1,234.56 (byte 0xA3)",
+        "the file comes from the finance system",
+        "£",
+    ),
+    Problem(
+        r"^wccis_.*_20261014\.csv$",
+        "cs_*",
+        "cope",
+        "about 0.3% of records in the July extract corrected in the October extract; "
+        "contacts for earlier quarters recorded late; open records closed",
+        "a full extract is a living picture: the later one wins and revisions are recorded",
+        None,
+    ),
+    Problem(
+        r"^wccis_.*\.csv$",
+        "cs_*",
+        "cope",
+        "a few ward names misspelt (aliases) or in Welsh",
+        "free-text address fields",
+        None,
+    ),
+    Problem(
+        r"^(schools_lookup|attendance_|exclusions_|year11_destinations_).*\.csv$",
+        "edu_*",
+        "cope",
+        "UTF-8 byte-order mark at the start of every education file",
+        "saved from Excel as 'CSV UTF-8'",
+        "\ufeff",
+    ),
+    Problem(
+        r"^schools_lookup\.csv$",
+        "edu_schools",
+        "cope",
+        "ward given as a name for most schools and as an ONS code for some",
+        "two people maintain the lookup",
+        None,
+    ),
+    Problem(
+        r"^attendance_\d{4}-\d{2}\.csv$",
+        "edu_attendance",
+        "cope",
+        "a totals row at the end ('Total' in the first cell)",
+        "the report's own footer",
+        "Total",
+    ),
+    Problem(
+        r"^attendance_2019-20\.csv$",
+        "edu_attendance",
+        "cope",
+        "no Summer 2020 term",
+        "schools closed in the pandemic; not a missing delivery",
+        None,
+    ),
+    Problem(
+        r"^early_help_return_.*\.xlsx$",
+        "eh_*",
+        "cope",
+        "a Cover sheet; most dates are Excel date cells but some are text (03/05/2024)",
+        "a hand-maintained workbook",
+        None,
+    ),
+    Problem(
+        r"^bcuhb_child_health_.*\.csv$",
+        "hb_child_health",
+        "cope",
+        "ward column mixes codes, names and 'W05001713 Acrefair North'; a totals row at "
+        "the end; quarterly files use the other accepted measure labels",
+        "the health board's report joins two lookups",
+        "Total",
+    ),
+    Problem(
+        r"^bcuhb_(nd_waiting_list|nd_assessments|camhs_assessments|child_health)_2026-27Q1\.csv$",
+        "hb_*",
+        "delivery",
+        "2026-27 Q1 delivered late: received 18 September 2026 (due 31 July)",
+        "the health board's analyst was on leave",
+        None,
+    ),
+    Problem(
+        r"^bcuhb_child_measurement_.*\.csv$",
+        "hb_child_measurement",
+        "cope",
+        "no 2019/20 school year",
+        "the programme paused in the pandemic",
+        None,
+    ),
+    Problem(
+        r"^nwp_children_.*\.csv$",
+        "police_children",
+        "cope",
+        "ward names in English, Welsh, misspelt (ward_aliases.csv), as codes and in capitals; "
+        "counts of 1-4 written '<5'; zero cells left out; blank trailing rows ',,,'",
+        "the police gazetteer and disclosure rule",
+        "<5",
+    ),
+    Problem(
+        r"^nwp_children_2025-26Q3(_v2)?\.csv$",
+        "police_children",
+        "delivery",
+        "2025-26 Q3 resubmitted as _v2 (received 2 March 2026) with about 5% of cells changed",
+        "the first version double counted some incidents",
+        None,
+    ),
+    Problem(
+        r"^nwp_children_2026-27Q2\.csv$",
+        "police_children",
+        "delivery",
+        "2026-27 Q2 never delivered (due 31 October 2026): overdue on the demo's date 2026-11-02",
+        "shows the data-quality page's overdue check",
+        None,
+    ),
+    Problem(
+        r"^dwp_cilif_ward_.*\.csv$",
+        "dwp_low_income_children",
+        "cope",
+        "Stat-Xplore layout: title lines, a table, a Total row, footnotes; ward figures "
+        "do not add exactly to the Total (disclosure control); the FYE 2025 release "
+        "revises 2023/24",
+        "how Stat-Xplore exports",
+        "Total",
+    ),
 ]
 
 
@@ -153,8 +264,10 @@ class ProblemLog:
     def lines(self) -> list[str]:
         def natural(entry: tuple[str, str, str]) -> tuple:
             # 'line 788' before 'line 2317'
-            return tuple(tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", part))
-                         for part in entry)
+            return tuple(
+                tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", part)) for part in entry
+            )
+
         return [f"{f} | {loc} | {what}" for f, loc, what in sorted(self.entries, key=natural)]
 
 
@@ -199,8 +312,13 @@ def pick_rows(rng: np.random.Generator, probs: np.ndarray, u: np.ndarray | None 
     return (u[:, None] >= cum).sum(axis=1)
 
 
-def labels(codes: np.ndarray, options: dict, rng: np.random.Generator | None,
-           weights: dict | None = None, u: np.ndarray | None = None) -> np.ndarray:
+def labels(
+    codes: np.ndarray,
+    options: dict,
+    rng: np.random.Generator | None,
+    weights: dict | None = None,
+    u: np.ndarray | None = None,
+) -> np.ndarray:
     """Turn category codes into partner labels, sometimes using an accepted alternative label.
 
     codes: the codes as text, or integer positions into list(options) (faster for big tables);
@@ -234,8 +352,13 @@ def labels(codes: np.ndarray, options: dict, rng: np.random.Generator | None,
 WARD_VARIANTS = ("en", "cy", "alias", "code", "code_name", "upper", "lower")
 
 
-def ward_labels(world: World, ward_idx: np.ndarray, rng: np.random.Generator | None,
-                mix: dict[str, float], u: np.ndarray | None = None) -> np.ndarray:
+def ward_labels(
+    world: World,
+    ward_idx: np.ndarray,
+    rng: np.random.Generator | None,
+    mix: dict[str, float],
+    u: np.ndarray | None = None,
+) -> np.ndarray:
     """How a partner writes each ward: English name, Welsh name, a known misspelling, the ONS
     code, 'code name', or the English name in capitals or lower case.
 
@@ -274,8 +397,9 @@ def ward_labels(world: World, ward_idx: np.ndarray, rng: np.random.Generator | N
             flat = np.array([a for lst in lists for a in lst], dtype=object)
             idx = ward_idx[mask]
             has = n_alias[idx] > 0
-            choice = np.minimum((u[mask, 1] * np.maximum(n_alias[idx], 1)).astype(np.int64),
-                                np.maximum(n_alias[idx] - 1, 0))
+            choice = np.minimum(
+                (u[mask, 1] * np.maximum(n_alias[idx], 1)).astype(np.int64), np.maximum(n_alias[idx] - 1, 0)
+            )
             vals = en[idx].copy()
             vals[has] = flat[offsets[idx[has]] + choice[has]]
             out[mask] = vals
@@ -318,14 +442,16 @@ def format_dates(dates: np.ndarray, styles) -> np.ndarray:
     key = dates[ok].astype(np.int64) * 8 + styles[ok]
     uniq, inverse = np.unique(key, return_inverse=True)
     base = dt.date(1970, 1, 1)
-    text = np.array([_format_one(base + dt.timedelta(days=int(k // 8)), int(k % 8)) for k in uniq],
-                    dtype=object)
+    text = np.array(
+        [_format_one(base + dt.timedelta(days=int(k // 8)), int(k % 8)) for k in uniq], dtype=object
+    )
     out[ok] = text[inverse]
     return out
 
 
-def date_styles(rng: np.random.Generator, n: int, dmy: float = 0.85, iso: float = 0.12,
-                dmon: float = 0.03) -> np.ndarray:
+def date_styles(
+    rng: np.random.Generator, n: int, dmy: float = 0.85, iso: float = 0.12, dmon: float = 0.03
+) -> np.ndarray:
     """A date style per value: mostly 31/03/2024, some 2024-03-31, a few 31-Mar-2024."""
     return pick(rng, n, [dmy, iso, dmon])
 
@@ -368,14 +494,23 @@ def _csv_column(col) -> list[str]:
     joined = "\x1f".join(values)
     if not any(ch in joined for ch in ',"\r\n'):
         return values
-    return ['"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v
-            for v in values]
+    return ['"' + v.replace('"', '""') + '"' if any(ch in v for ch in ',"\r\n') else v for v in values]
 
 
-def write_csv(path: Path, header: list[str], columns: list, *, encoding: str = "utf-8",
-              bom: bool = False, newline: str = "\n", totals: list | None = None,
-              blank_rows: int = 0, preamble: list[str] | None = None,
-              footer: list[str] | None = None, chunk: int = 200_000) -> int:
+def write_csv(
+    path: Path,
+    header: list[str],
+    columns: list,
+    *,
+    encoding: str = "utf-8",
+    bom: bool = False,
+    newline: str = "\n",
+    totals: list | None = None,
+    blank_rows: int = 0,
+    preamble: list[str] | None = None,
+    footer: list[str] | None = None,
+    chunk: int = 200_000,
+) -> int:
     """Write a partner CSV; returns the number of data rows.
 
     columns: one sequence per header, already as text (so the bytes are exactly what we mean).
@@ -395,7 +530,7 @@ def write_csv(path: Path, header: list[str], columns: list, *, encoding: str = "
             out.write(line + newline)
         out.write(csv_line(header, newline))
         for start in range(0, n, chunk):
-            rows = zip(*(c[start:start + chunk] for c in cols))
+            rows = zip(*(c[start : start + chunk] for c in cols))
             out.write(newline.join(map(",".join, rows)) + newline)
         if totals is not None:
             out.write(csv_line(totals, newline))
@@ -412,5 +547,5 @@ def set_received(path: Path, when: dt.datetime) -> None:
     The naive received time is read as UTC, so the ETL sees the same clock time whatever the
     container's time zone is (UTC in CI).
     """
-    ts = when.replace(tzinfo=dt.timezone.utc).timestamp()
+    ts = when.replace(tzinfo=dt.UTC).timestamp()
     os.utime(path, (ts, ts))

@@ -13,6 +13,7 @@ and every file ends with a few blank rows of commas.
 Missing episodes cluster in a few wards with children's homes (repeat episodes by a few young
 people), as they do in real police data.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,16 +34,35 @@ DELIVERIES = (  # (file label, first month, last month, received)
     ("2025-26Q4", "2026-01", "2026-03", received(2026, 4, 28, 9, 55)),
     ("2026-27Q1", "2026-04", "2026-06", received(2026, 7, 27, 14, 20)),
 )
-PPN_PER_FY = {2018: 1650, 2019: 1780, 2020: 2050, 2021: 2200, 2022: 2300, 2023: 2280,
-              2024: 2220, 2025: 2180, 2026: 2150}
-MISSING_PER_FY = {2018: 560, 2019: 540, 2020: 430, 2021: 520, 2022: 560, 2023: 540, 2024: 510,
-                  2025: 490, 2026: 480}
+PPN_PER_FY = {
+    2018: 1650,
+    2019: 1780,
+    2020: 2050,
+    2021: 2200,
+    2022: 2300,
+    2023: 2280,
+    2024: 2220,
+    2025: 2180,
+    2026: 2150,
+}
+MISSING_PER_FY = {
+    2018: 560,
+    2019: 540,
+    2020: 430,
+    2021: 520,
+    2022: 560,
+    2023: 540,
+    2024: 510,
+    2025: 490,
+    2026: 480,
+}
 # Apr..Mar: more in summer and December
 SEASON = np.array([0.97, 1.02, 1.06, 1.12, 1.10, 0.98, 0.96, 0.95, 1.08, 0.90, 0.90, 0.96])
 SEASON = SEASON / SEASON.mean()
-MEASURE_LABELS = {"ppn_child": ["Public protection notice (child)", "PPN - child", "PPN child"],
-                  "missing_episode": ["Missing episode (child)", "Missing child episode",
-                                      "Missing from home (child)"]}
+MEASURE_LABELS = {
+    "ppn_child": ["Public protection notice (child)", "PPN - child", "PPN child"],
+    "missing_episode": ["Missing episode (child)", "Missing child episode", "Missing from home (child)"],
+}
 # wards with children's homes: a big share of missing episodes
 CHILDRENS_HOME_WARDS = ("W05001738", "W05001746", "W05001742")
 WARD_MIX = {"en": 0.74, "cy": 0.08, "alias": 0.07, "code": 0.06, "upper": 0.05}
@@ -58,16 +78,21 @@ def _counts(world: World) -> pd.DataFrame:
     season = SEASON[(month_number(months) - 4) % 12]
     frames = []
     homes = np.isin(world.codes, CHILDRENS_HOME_WARDS)
-    for measure, per_fy, elasticity in (("ppn_child", PPN_PER_FY, 0.7),
-                                        ("missing_episode", MISSING_PER_FY, 0.5)):
+    for measure, per_fy, elasticity in (
+        ("ppn_child", PPN_PER_FY, 0.7),
+        ("missing_episode", MISSING_PER_FY, 0.5),
+    ):
         total = world.scaled(np.array([per_fy[int(y)] for y in fy]) / 12 * season)
         shares = np.stack([world.ward_shares(int(y), elasticity) for y in fy])
         if measure == "missing_episode":
             shares = shares * 0.65 + 0.35 * homes / homes.sum()
         counts = rng.poisson(total[:, None] * shares)
         mi, wi = np.indices(counts.shape)
-        frames.append(pd.DataFrame({"month": n[mi.ravel()], "ward": wi.ravel(),
-                                    "measure": measure, "count": counts.ravel()}))
+        frames.append(
+            pd.DataFrame(
+                {"month": n[mi.ravel()], "ward": wi.ravel(), "measure": measure, "count": counts.ravel()}
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -90,24 +115,39 @@ def _v1_errors(world: World, cells: pd.DataFrame) -> pd.DataFrame:
     return v1
 
 
-def _write(world: World, cells: pd.DataFrame, path: Path, when, bad: pd.DataFrame | None,
-           template: int, log: mess.ProblemLog) -> Path:
+def _write(
+    world: World,
+    cells: pd.DataFrame,
+    path: Path,
+    when,
+    bad: pd.DataFrame | None,
+    template: int,
+    log: mess.ProblemLog,
+) -> Path:
     """One delivery; `template` picks the measure wording (the analysts' template changed)."""
     cells = cells[cells["count"] != 0].assign(bad="")
     if bad is not None:
         cells = pd.concat([cells, bad]).sort_values(["month", "measure", "ward"], kind="stable")
-        for line, why in zip(np.flatnonzero(cells["bad"].to_numpy() != "") + 2,
-                             cells.loc[cells["bad"] != "", "bad"]):
+        for line, why in zip(
+            np.flatnonzero(cells["bad"].to_numpy() != "") + 2, cells.loc[cells["bad"] != "", "bad"]
+        ):
             log.add(path.name, f"line {line}", why)
     month = cells["month"].to_numpy().astype("datetime64[M]")
     # months as 2018-04 (ISO year-month, one of the contract's month forms)
     month_text = np.array([str(m) for m in month], dtype=object)
     count_text = mess.small_counts(cells["count"].to_numpy())
-    mess.write_csv(path, ["Month", "Ward", "Measure", "Count"],
-                   [month_text, cells["ward_text"].to_numpy(dtype=object),
-                    cells["measure"].map({k: v[template] for k, v in MEASURE_LABELS.items()})
-                    .to_numpy(dtype=object), count_text],
-                   newline="\r\n", blank_rows=BLANK_TRAILING_ROWS)
+    mess.write_csv(
+        path,
+        ["Month", "Ward", "Measure", "Count"],
+        [
+            month_text,
+            cells["ward_text"].to_numpy(dtype=object),
+            cells["measure"].map({k: v[template] for k, v in MEASURE_LABELS.items()}).to_numpy(dtype=object),
+            count_text,
+        ],
+        newline="\r\n",
+        blank_rows=BLANK_TRAILING_ROWS,
+    )
     mess.set_received(path, when)
     return path
 

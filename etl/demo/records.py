@@ -4,6 +4,7 @@ durations and the registry of children.
 Kept apart from the source modules because children's services, looked-after care, early
 help and youth justice share them, and because each one is easy to test on its own.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,9 +36,9 @@ def pseudonyms(rng: np.random.Generator, n: int, prefix: str = "CH-", width: int
     result depends only on the stream), and widens the code when 6 hex digits would be
     crowded (beyond about 2 million people, e.g. at very large scales).
     """
-    while n > (16 ** width) // 8:
+    while n > (16**width) // 8:
         width += 2
-    space = 16 ** width
+    space = 16**width
     got = np.empty(0, dtype=np.int64)
     while len(got) < n:
         draw = rng.integers(0, space, size=int((n - len(got)) * 1.1) + 16, dtype=np.int64)
@@ -105,8 +106,14 @@ def by_fy(dates: np.ndarray, table: dict[int, float]) -> np.ndarray:
     return lookup[fy - min(table)]
 
 
-def mixture_durations(rng: np.random.Generator, groups: np.ndarray, short_share: float,
-                      short_mean: float, long_mean: float, cap: float = 17.5) -> np.ndarray:
+def mixture_durations(
+    rng: np.random.Generator,
+    groups: np.ndarray,
+    short_share: float,
+    short_mean: float,
+    long_mean: float,
+    cap: float = 17.5,
+) -> np.ndarray:
     """Durations (years) from a two-exponential mixture, stratified within each group.
 
     Stratifying the quantiles within each group (e.g. each year's entrants) keeps the number

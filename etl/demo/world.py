@@ -12,6 +12,7 @@ from (seed, source name, purpose) through SeedSequence spawn keys. The name is h
 SHA-256, never with Python's hash() (salted per process), so streams are reproducible across
 runs and machines, and adding a new source or a new draw in one module never shifts another.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -73,7 +74,7 @@ class World:
 
     # ---------------------------------------------------------------- construction
     @classmethod
-    def build(cls, seed: int, scale: float) -> "World":
+    def build(cls, seed: int, scale: float) -> World:
         """Read the reference files and assemble the world for (seed, scale)."""
         wards, population, aliases = _reference()
         codes = list(wards["ward_code"])
@@ -145,8 +146,9 @@ class World:
         """(ward score / borough mean) ** elasticity, per ward."""
         return np.exp(elasticity * self.wards["log_relative_score"].to_numpy())
 
-    def ward_shares(self, mid_year: int, elasticity: float = ADVERSE_ELASTICITY,
-                    bands: tuple[str, ...] = AGE_BANDS) -> np.ndarray:
+    def ward_shares(
+        self, mid_year: int, elasticity: float = ADVERSE_ELASTICITY, bands: tuple[str, ...] = AGE_BANDS
+    ) -> np.ndarray:
         """Share of a borough total falling in each ward: children x deprivation multiplier.
 
         Normalised to sum to 1, so a borough total can be split across wards and still hit the
@@ -155,8 +157,9 @@ class World:
         w = self.children(mid_year, bands) * self.multiplier(elasticity)
         return w / w.sum()
 
-    def ward_rates(self, borough_rate: float, mid_year: int, elasticity: float,
-                   bands: tuple[str, ...] = AGE_BANDS) -> np.ndarray:
+    def ward_rates(
+        self, borough_rate: float, mid_year: int, elasticity: float, bands: tuple[str, ...] = AGE_BANDS
+    ) -> np.ndarray:
         """Per-ward proportions whose child-weighted mean is borough_rate.
 
         Works on the logit scale, so rates stay inside (0, 1); a negative elasticity gives a
@@ -231,8 +234,9 @@ def days_in_month(months: np.ndarray) -> np.ndarray:
     return ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(int)
 
 
-def random_dates_in_months(months: np.ndarray, rng: np.random.Generator,
-                           weekday_share: float = 0.0) -> np.ndarray:
+def random_dates_in_months(
+    months: np.ndarray, rng: np.random.Generator, weekday_share: float = 0.0
+) -> np.ndarray:
     """A uniform random day within each given month (datetime64[M] -> datetime64[D]).
 
     weekday_share: the share of weekend dates moved to the following Monday, because most

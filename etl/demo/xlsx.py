@@ -5,6 +5,7 @@ parts with fixed timestamps; fixing 'created' therefore makes a workbook reprodu
 constant_memory mode streams rows to disk, which keeps memory flat for large case lists
 (rows must then be written in order, which is how the source modules write them).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,7 @@ class Workbook:
 
     def __init__(self, path: Path, created: dt.datetime, title: str, author: str):
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        self.book.set_properties({"title": title, "author": author, "company": author,
-                                  "created": created})
+        self.book.set_properties({"title": title, "author": author, "company": author, "created": created})
         self.date = self.book.add_format({"num_format": DATE_FORMAT})
         self.month = self.book.add_format({"num_format": MONTH_FORMAT})
         self.bold = self.book.add_format({"bold": True})

@@ -6,6 +6,7 @@ conditional caution or court sentence. A backfill (2018-19 Q1 to 2025-26 Q4, rec
 export). Counts are small on purpose (about 15-25 a year at scale 1, falling): the disclosure
 control downstream has to cope with them.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,10 +26,12 @@ DELIVERIES = (
 )
 FTE_PER_FY = {2018: 25, 2019: 23, 2020: 17, 2021: 19, 2022: 17, 2023: 16, 2024: 15, 2025: 14, 2026: 13}
 OUTCOMES = {"youth_caution": 0.45, "conditional_caution": 0.25, "sentence": 0.30}
-OUTCOME_LABELS = {"youth_caution": ["Youth caution", "YC"],
-                  "conditional_caution": ["Youth conditional caution", "YCC"],
-                  "sentence": ["Referral order", "Youth rehabilitation order", "Court sentence"]}
-AGE_P = [0.02, 0.04, 0.07, 0.11, 0.16, 0.20, 0.21, 0.19]   # ages 10..17
+OUTCOME_LABELS = {
+    "youth_caution": ["Youth caution", "YC"],
+    "conditional_caution": ["Youth conditional caution", "YCC"],
+    "sentence": ["Referral order", "Youth rehabilitation order", "Court sentence"],
+}
+AGE_P = [0.02, 0.04, 0.07, 0.11, 0.16, 0.20, 0.21, 0.19]  # ages 10..17
 WARD_MIX = {"en": 0.9, "alias": 0.05, "upper": 0.05}
 
 
@@ -48,16 +51,21 @@ def _entrants(world: World) -> pd.DataFrame:
         ward[m] = mess.pick(rng, int(m.sum()), world.ward_shares(int(y), 0.9, bands=("10-15", "16-17")))
     outcome = np.array(list(OUTCOMES))[mess.pick(rng, n, list(OUTCOMES.values()))]
     sex = np.array(["Male", "Female", ""], dtype=object)[mess.pick(rng, n, [0.78, 0.19, 0.03])]
-    frame = pd.DataFrame({
-        "ref": pseudonyms(rng, n, prefix="YJ-", width=6),
-        "date": date,
-        "outcome": mess.labels(outcome, OUTCOME_LABELS, rng,
-                               {"youth_caution": [9, 1], "conditional_caution": [9, 1],
-                                "sentence": [6, 2.5, 1.5]}),
-        "age": 10 + mess.pick(rng, n, AGE_P),
-        "sex": sex,
-        "ward": mess.ward_labels(world, ward, rng, WARD_MIX),
-    })
+    frame = pd.DataFrame(
+        {
+            "ref": pseudonyms(rng, n, prefix="YJ-", width=6),
+            "date": date,
+            "outcome": mess.labels(
+                outcome,
+                OUTCOME_LABELS,
+                rng,
+                {"youth_caution": [9, 1], "conditional_caution": [9, 1], "sentence": [6, 2.5, 1.5]},
+            ),
+            "age": 10 + mess.pick(rng, n, AGE_P),
+            "sex": sex,
+            "ward": mess.ward_labels(world, ward, rng, WARD_MIX),
+        }
+    )
     return frame
 
 
@@ -69,13 +77,19 @@ def generate(world: World, out_dir: Path, log: mess.ProblemLog) -> list[Path]:
         d = frame["date"].to_numpy(dtype="datetime64[D]")
         part = frame[(d >= np.datetime64(first)) & (d <= np.datetime64(last))]
         path = Path(out_dir) / f"yjs_first_time_entrants_{label}.csv"
-        mess.write_csv(path, ["Young person ref", "Outcome date", "Outcome type", "Age at outcome",
-                              "Sex", "Ward"],
-                       [part["ref"].to_numpy(dtype=object),
-                        mess.format_dates(part["date"].to_numpy(dtype="datetime64[D]"), mess.DMON_YY),
-                        part["outcome"].to_numpy(dtype=object), mess.as_text(part["age"]),
-                        part["sex"].to_numpy(dtype=object), part["ward"].to_numpy(dtype=object)],
-                       newline="\r\n")
+        mess.write_csv(
+            path,
+            ["Young person ref", "Outcome date", "Outcome type", "Age at outcome", "Sex", "Ward"],
+            [
+                part["ref"].to_numpy(dtype=object),
+                mess.format_dates(part["date"].to_numpy(dtype="datetime64[D]"), mess.DMON_YY),
+                part["outcome"].to_numpy(dtype=object),
+                mess.as_text(part["age"]),
+                part["sex"].to_numpy(dtype=object),
+                part["ward"].to_numpy(dtype=object),
+            ],
+            newline="\r\n",
+        )
         mess.set_received(path, when)
         paths.append(path)
     return paths

@@ -1,4 +1,5 @@
 """Waiting and screenshots for browser tests."""
+
 from __future__ import annotations
 
 from pathlib import Path

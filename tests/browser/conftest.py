@@ -1,4 +1,5 @@
 """A real dashboard server on the demo data, and Debian's chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import contextlib
@@ -14,8 +15,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -28,12 +37,30 @@ def _free_port() -> int:
 def running_dashboard(published: Path):
     """`streamlit run server.py` (as `make run` does) on a free loopback port, until the block ends."""
     port = _free_port()
-    env = {**os.environ, "PEH_PUBLISHED": str(published),
-           "WARD_BOUNDARIES": str(ROOT.parent / "shared" / "reference" / "wrexham_wards_2022.geojson")}
+    env = {
+        **os.environ,
+        "PEH_PUBLISHED": str(published),
+        "WARD_BOUNDARIES": str(ROOT.parent / "shared" / "reference" / "wrexham_wards_2022.geojson"),
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "server.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -74,6 +101,7 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -5,10 +5,10 @@ One exemption, which WCAG makes itself (1.4.3, "incidental"): the label of a dis
 (the Indicator page's area picker when an indicator is published for Wrexham only) is drawn
 faded, and text of an inactive control has no contrast requirement.
 """
+
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import wait_idle
 from support import axe_script
 
@@ -28,7 +28,8 @@ def _violations(page, axe_source: str) -> list[dict]:
     page.add_script_tag(content=axe_source)
     result = page.evaluate(
         """([tags, exclude]) => axe.run({exclude: [[exclude]]}, {runOnly: {type: 'tag', values: tags}})""",
-        [WCAG_TAGS, DISABLED_LABELS])
+        [WCAG_TAGS, DISABLED_LABELS],
+    )
     return result["violations"]
 
 
@@ -36,8 +37,9 @@ def _described(violations: list[dict]) -> str:
     lines = []
     for v in violations:
         node = v["nodes"][0]
-        lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}; "
-                     f"first: {node['html'][:160]}")
+        lines.append(
+            f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}; first: {node['html'][:160]}"
+        )
     return "\n".join(lines)
 
 
@@ -67,16 +69,18 @@ def test_axe_finds_a_planted_problem(server, page, axe_source):
 def _contrast_on_white(colour: str) -> float:
     """WCAG contrast ratio of an 'rgb(r, g, b)' or '#rrggbb' colour against white."""
     if colour.startswith("#"):
-        channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+        channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     else:
-        channels = [int(float(c)) for c in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3]]
+        channels = [int(float(c)) for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
     linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
     luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
     return 1.05 / (luminance + 0.05)
 
 
-CHART_TEXT = ("g.role-axis-label text, g.role-axis-title text, g.role-legend-label text, "
-              "g.role-legend-title text, g.role-title-text text")
+CHART_TEXT = (
+    "g.role-axis-label text, g.role-axis-title text, g.role-legend-label text, "
+    "g.role-legend-title text, g.role-title-text text"
+)
 
 
 @pytest.mark.parametrize("path", ["indicator", "wards", "services", "board"])

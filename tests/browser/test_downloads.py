@@ -1,29 +1,34 @@
 """The Downloads page in Debian's chromium: the file the page downloads is byte-for-byte the API's
 answer for the link the page shows (same filters), in English and Welsh."""
+
 from __future__ import annotations
 
 import urllib.request
 
 import pytest
-
 from browser_helpers import shoot, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("lang, query, button", [
-    ("en", "indicator=S2&area=wards&from=2024-25+Q1", "CSV file"),
-    ("cy", "indicator=S4&area=W06000006&breakdown=any", "Ffeil CSV"),
-    ("cy", "indicator=E1&area=W06000006", "Llyfr gwaith Excel"),
-    ("en", "indicator=S2&area=W06000006", "Data package (ZIP)"),
-])
+@pytest.mark.parametrize(
+    "lang, query, button",
+    [
+        ("en", "indicator=S2&area=wards&from=2024-25+Q1", "CSV file"),
+        ("cy", "indicator=S4&area=W06000006&breakdown=any", "Ffeil CSV"),
+        ("cy", "indicator=E1&area=W06000006", "Llyfr gwaith Excel"),
+        ("en", "indicator=S2&area=W06000006", "Data package (ZIP)"),
+    ],
+)
 def test_page_download_is_byte_for_byte_the_api(server, page, tmp_path, lang, query, button):
     page.goto(f"{server}/downloads?{query}&lang={lang}")
     wait_idle(page)
     assert page.locator("[data-testid=stException]").count() == 0
     link = page.locator("a[href^='/api/v1/data.csv']").first.get_attribute("href")
     assert link and f"lang={lang}" in link
-    kind = {"CSV file": "csv", "Ffeil CSV": "csv", "Llyfr gwaith Excel": "xlsx", "Data package (ZIP)": "zip"}[button]
+    kind = {"CSV file": "csv", "Ffeil CSV": "csv", "Llyfr gwaith Excel": "xlsx", "Data package (ZIP)": "zip"}[
+        button
+    ]
     with page.expect_download(timeout=60000) as info:
         page.get_by_role("button", name=button).click()
     saved = tmp_path / "download"

@@ -1,11 +1,11 @@
 """The dashboard in a real browser: every page in both languages, the language switch keeps the
 view, a copied link reopens it, and screenshots of every page in English and Welsh."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-
 from browser_helpers import shoot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -39,8 +39,8 @@ def test_switching_language_keeps_the_view(server, page):
     page.goto(f"{server}/indicator?indicator=S2&lang=en")
     wait_idle(page)
     before = parse_qs(urlparse(page.url).query)
-    assert page.get_by_role("radio", name="Cymraeg").count() == 1     # the switch is a radio group
-    page.get_by_text("Cymraeg", exact=True).click()         # its input is hidden; people click the label
+    assert page.get_by_role("radio", name="Cymraeg").count() == 1  # the switch is a radio group
+    page.get_by_text("Cymraeg", exact=True).click()  # its input is hidden; people click the label
     wait_idle(page)
     after = parse_qs(urlparse(page.url).query)
     assert after["lang"] == ["cy"]
