@@ -219,7 +219,7 @@ def quarter_diff(
     current = current[current["indicator_id"].isin(by_id)]
     previous = previous[previous["indicator_id"].isin(by_id)]
     now_w, before_w = _wrexham(current), _wrexham(previous)
-    before_groups = dict(before_w.groupby("indicator_id"))
+    before_groups = {i: g for i, g in before_w.groupby("indicator_id")}  # noqa: C416 (dict() would take GroupBy.keys for a mapping)
 
     rows = []
     for indicator_id, series in now_w.groupby("indicator_id", sort=False):

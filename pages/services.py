@@ -72,7 +72,8 @@ else:
         )
     )
     rows = q.service_series(wanted, vintage)
-    by_indicator = dict(rows.groupby("indicator_id", sort=False))
+    # a comprehension, not dict(): a GroupBy has a `keys` attribute, so dict() takes it for a mapping
+    by_indicator = {i: frame for i, frame in rows.groupby("indicator_id", sort=False)}  # noqa: C416
 
     # --- the service's indicators --------------------------------------------------------
     st.subheader(t("services.indicators_title"))
